@@ -1,0 +1,49 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install lint translations messages clean
+
+run: install translations
+	$(BIN)/practice-wiki db upgrade
+	$(BIN)/practice-wiki demo --if-empty
+	@test -f instance/demo-accounts.txt && cat instance/demo-accounts.txt || true
+	$(BIN)/practice-wiki run --host $(HOST) --port $(PORT)
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+# Reinstall only when the project's dependencies change; a second run is instant.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "practice-wiki needs Python 3.11 or newer (set PYTHON=python3.12 for example)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+translations:
+	@if ls wiki/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --use-fuzzy -q -d wiki/translations; fi
+
+# Refresh the French and Spanish catalogues after changing user-facing strings.
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -o wiki/translations/messages.pot .
+	for lang in fr es; do \
+		if [ -f wiki/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
+		else \
+			$(BIN)/pybabel -q init -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
+		fi; done
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""The practice-wiki domain: models, vocabularies and services. Knows nothing of Flask."""

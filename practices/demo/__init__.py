@@ -1,0 +1,129 @@
+"""The demo data set: practice sheets written for this project, their partners and accounts."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from practices import accounts, audit, sheets
+from practices.models import College, Organization, Role, Sheet, SheetStatus, User
+
+HERE = Path(__file__).parent
+DEMO_ACCOUNTS = (
+    ("admin@demo.practice-wiki.org", "Demo Admin", Role.ADMIN),
+    ("moderator@demo.practice-wiki.org", "Demo Moderator", Role.MODERATOR),
+    ("contributor@demo.practice-wiki.org", "Demo Contributor", Role.CONTRIBUTOR),
+)
+PLACEMENT_KEYS = {"slug", "status", "organization", "translation_of"}
+# The colleges of the community (DESIGN.md §2) and which ones each demo account belongs to.
+DEMO_COLLEGES = (
+    ("research-and-education", "Research and education",
+     "Universities, research institutes, schools and training centres."),
+    ("ngos", "Non-governmental organisations",
+     "Development and environmental NGOs working with farmers and foresters."),
+    ("farmers-organisations", "Farmers' organisations",
+     "Farmers', herders' and foresters' organisations and cooperatives."),
+    ("private-sector", "Private sector", "Companies along agricultural and forestry value chains."),
+    ("funders", "Funders", "Foundations, development banks and donors."),
+    ("public-bodies", "Public bodies", "Ministries, agencies and local governments."),
+)
+DEMO_MEMBERSHIPS = {
+    Role.ADMIN: ("research-and-education",),
+    Role.MODERATOR: ("research-and-education", "ngos"),
+    Role.CONTRIBUTOR: ("ngos", "farmers-organisations"),
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    sheets: int
+    credentials: list[tuple[str, str, str]]  # (role, e-mail, password), generated now
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Sheet.id).limit(1)).first() is None
+
+
+def load(session: Session) -> DemoResult:
+    """Load organisations, demo accounts with fresh random passwords, and every demo sheet."""
+    organizations = _load_organizations(session)
+    credentials, users = _create_accounts(session, organizations)
+    _create_colleges(session, users)
+    author = users[Role.CONTRIBUTOR]
+    records = [tomllib.loads(path.read_text("utf-8"))
+               for path in sorted((HERE / "sheets").glob("*.toml"))]
+    originals = [record for record in records if not record.get("translation_of")]
+    translations = [record for record in records if record.get("translation_of")]
+    for record in originals + translations:
+        sheet = _create_sheet(session, record, author, organizations)
+        _record_review(session, sheet, author, users[Role.MODERATOR])
+    return DemoResult(len(records), credentials)
+
+
+def _create_colleges(session: Session, users: dict[str, User]) -> None:
+    colleges = {}
+    for slug, name, description in DEMO_COLLEGES:
+        college = session.exec(select(College).where(College.slug == slug)).first()
+        if college is None:
+            college = College(slug=slug, name=name, description=description)
+            session.add(college)
+            session.flush()
+        colleges[slug] = college
+    for role, slugs in DEMO_MEMBERSHIPS.items():
+        if role in users and not accounts.colleges_of(session, users[role]):
+            accounts.set_colleges(session, users[role], [colleges[slug].id for slug in slugs])
+
+
+def _record_review(session: Session, sheet: Sheet, author: User, moderator: User) -> None:
+    """The demo sheets' review steps, as if the demo moderator had reviewed them."""
+    audit.record(session, author, "sheet.create", sheet, status=SheetStatus.DRAFT)
+    if sheet.status in (SheetStatus.IN_REVIEW, SheetStatus.PUBLISHED):
+        audit.record(session, author, "sheet.submit", sheet, "Demo data",
+                     before=SheetStatus.DRAFT, after=SheetStatus.IN_REVIEW)
+    if sheet.status == SheetStatus.PUBLISHED:
+        audit.record(session, moderator, "sheet.publish", sheet, "Demo data",
+                     before=SheetStatus.IN_REVIEW, after=SheetStatus.PUBLISHED)
+
+
+def _load_organizations(session: Session) -> dict[str, Organization]:
+    data = tomllib.loads((HERE / "organizations.toml").read_text("utf-8"))
+    organizations = {}
+    for entry in data["organizations"]:
+        organization = Organization(**entry)
+        session.add(organization)
+        organizations[organization.slug] = organization
+    session.flush()
+    return organizations
+
+
+def _create_accounts(session, organizations):
+    first_org = next(iter(organizations.values()), None)
+    credentials, users = [], {}
+    for email, name, role in DEMO_ACCOUNTS:
+        existing = accounts.find_by_email(session, email)
+        if existing is not None:
+            users[role] = existing
+            continue
+        password = accounts.generate_password()
+        users[role] = accounts.create_user(
+            session, email=email, name=name, password=password, role=role,
+            organization_id=first_org.id if first_org and role == Role.CONTRIBUTOR else None)
+        credentials.append((role, email, password))
+    return credentials, users
+
+
+def _create_sheet(session, record: dict, author: User, organizations) -> Sheet:
+    fields = {key: value for key, value in record.items()
+              if key not in PLACEMENT_KEYS | {"title", "summary", "body"}}
+    content = sheets.Content.checked(title=record["title"], summary=record.get("summary", ""),
+                                     body=record.get("body", ""), fields=fields)
+    organization = organizations.get(record.get("organization", ""))
+    sheet = sheets.create(session, content, author=author, slug=record["slug"],
+                          status=record.get("status", "published"),
+                          organization_id=organization.id if organization else None,
+                          edit_summary="Demo data")
+    if record.get("translation_of"):
+        original, _ = sheets.find(session, record["translation_of"])
+        sheet.translation_of_id = original.id if original else None
+    return sheet

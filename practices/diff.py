@@ -1,0 +1,112 @@
+"""Word-level differences between two revisions: the text, and each structured field."""
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from practices.fields import FIELDS
+from practices.models import Revision
+
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    op: str  # equal | insert | delete
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    old: Any
+    new: Any
+    chunks: tuple[Chunk, ...]  # word diff of the values written out as text
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    old: Revision
+    new: Revision
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+
+def word_diff(old: str, new: str) -> tuple[Chunk, ...]:
+    """Chunks that turn `old` into `new`, compared word by word (spaces kept).
+
+    Changes separated only by spaces are merged into one removed and one added run, so
+    that "across the slope" -> "of 4 m" reads as two phrases rather than a word salad.
+    """
+    old_tokens, new_tokens = TOKEN.findall(old), TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    runs: list[list[str]] = []  # ["equal", text] or ["change", removed, added]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        if tag == "equal":
+            runs.append(["equal", removed])
+        elif len(runs) >= 2 and runs[-1][0] == "equal" and not runs[-1][1].strip() \
+                and runs[-2][0] == "change":
+            space = runs.pop()[1]
+            runs[-1][1] += space + removed
+            runs[-1][2] += space + added
+        else:
+            runs.append(["change", removed, added])
+    return tuple(_chunks(runs))
+
+
+def _chunks(runs: list[list[str]]):
+    for run in runs:
+        if run[0] == "equal":
+            yield Chunk("equal", run[1])
+            continue
+        if run[1]:
+            yield Chunk("delete", run[1])
+        if run[2]:
+            yield Chunk("insert", run[2])
+
+
+def compare(old: Revision, new: Revision,
+            describe: Callable[[str, Any], str] | None = None) -> RevisionDiff:
+    """What changed, field by field; `describe` writes a value out (e.g. labels for codes)."""
+    describe = describe or (lambda _name, value: as_text(value))
+    changes = [
+        _change(name, getattr(old, name), getattr(new, name), describe)
+        for name in ("title", "summary", "body")
+        if getattr(old, name) != getattr(new, name)
+    ]
+    for spec in FIELDS:
+        before, after = old.fields.get(spec.name), new.fields.get(spec.name)
+        if before != after:
+            changes.append(_change(spec.name, before, after, describe))
+    return RevisionDiff(old, new, tuple(changes))
+
+
+def _change(name: str, old: Any, new: Any, describe) -> FieldChange:
+    return FieldChange(name, old, new, word_diff(describe(name, old), describe(name, new)))
+
+
+def as_text(value: Any) -> str:
+    """A stable plain-text form of a field value, one item per line, for diffing."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {item}" for key, item in value.items())
+    if isinstance(value, list):
+        return "\n".join(_item_text(item) for item in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return " ".join(str(part) for part in item.values())
+    if isinstance(item, list):
+        return ", ".join(str(part) for part in item)
+    return str(item)

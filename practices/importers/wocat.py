@@ -1,0 +1,342 @@
+"""WOCAT SLM Technology records mapped onto sheets: what both record formats share.
+
+Two formats exist (see ../shared/wocat/README.md): the QCAT API v2 detail tree, whose
+values are English labels (`wocat_v2`), and the new WOCAT database API record with keyword
+enums and `{lang: text}` free text (`wocat_api`). Each reads its format into a `Mapped`
+record per language; `to_incoming` turns that into the sheet an importer syncs.
+
+Labels and keys go through `practices.vocab`; one that matches no code is kept as text in
+the body and reported in the run's notes, never guessed.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from practices.fields import URL_PATTERN
+from practices.importers.cleaning import one_line
+from practices.importers.incoming import Body, Failed, Incoming, bullets, paragraph, table
+from practices.vocab import country_from_wocat, vocabulary
+
+SOURCE = "wocat"
+LICENSE = "cc-by-nc-sa-3.0"
+PUBLIC_PAGE = "https://qcat.wocat.net/{lang}/wocat/technologies/view/technologies_{id}/"
+MAX_POINTS = 50
+
+# Our impact indicators (practices.impacts) from qcat keys and from new-API indicator keys.
+IMPACTS = {
+    "soilorganicmatter": "soil_organic_matter", "soil_organic_matter_below_ground_C":
+    "soil_organic_matter", "biomass": "biomass", "biomass_above_ground_C": "biomass",
+    "cropproduction": "crop_production", "crop_production": "crop_production",
+    "fodderproduction": "fodder_production", "fodder_production": "fodder_production",
+    "woodproduction": "wood_production", "wood_production": "wood_production",
+    "farmincome": "farm_income", "farm_income": "farm_income", "workload": "workload",
+    "soilmoisture": "soil_moisture", "soil_moisture": "soil_moisture",
+    "soilcover": "soil_cover", "soil_cover": "soil_cover", "soilloss": "soil_loss",
+    "soil_loss": "soil_loss", "nutrientcycling": "nutrient_cycling",
+    "nutrient_cycling_recharge": "nutrient_cycling", "vegcover": "vegetation_cover",
+    "vegetation_cover": "vegetation_cover", "plantdiversity": "plant_diversity",
+    "plant_diversity": "plant_diversity", "surfacerunoff": "surface_runoff",
+    "surface_runoff": "surface_runoff", "wateravailability": "water_availability",
+    "water_availability": "water_availability", "droughtimpacts": "drought_impacts",
+    "drought_impacts": "drought_impacts", "emissioncarbon": "emission_of_carbon",
+    "emission_of_carbon_and_greenhouse_gases": "emission_of_carbon",
+}
+
+HEADINGS = {
+    "en": {"description": "Description", "location": "Location", "purpose": "Purpose",
+           "classification": "Classification notes", "specifications": "Technical specifications",
+           "establishment": "Establishment", "maintenance": "Maintenance",
+           "environment": "Natural and human environment", "impacts": "Impacts",
+           "climate": "Climate change and extremes", "benefits": "Costs and benefits",
+           "adoption": "Adoption and adaptation", "strengths": "Strengths",
+           "weaknesses": "Weaknesses and how to overcome them", "references": "References",
+           "source": "Source"},
+    "fr": {"description": "Description", "location": "Lieu", "purpose": "Objectifs",
+           "classification": "Notes de classification",
+           "specifications": "Spécifications techniques", "establishment": "Mise en place",
+           "maintenance": "Entretien", "environment": "Environnement naturel et humain",
+           "impacts": "Impacts", "climate": "Changement climatique et extrêmes",
+           "benefits": "Coûts et bénéfices", "adoption": "Adoption et adaptation",
+           "strengths": "Points forts", "weaknesses": "Points faibles et comment les surmonter",
+           "references": "Références", "source": "Source"},
+    "es": {"description": "Descripción", "location": "Ubicación", "purpose": "Propósito",
+           "classification": "Notas de clasificación",
+           "specifications": "Especificaciones técnicas", "establishment": "Establecimiento",
+           "maintenance": "Mantenimiento", "environment": "Entorno natural y humano",
+           "impacts": "Impactos", "climate": "Cambio climático y extremos",
+           "benefits": "Costos y beneficios", "adoption": "Adopción y adaptación",
+           "strengths": "Fortalezas", "weaknesses": "Debilidades y cómo superarlas",
+           "references": "Referencias", "source": "Fuente"},
+    "ar": {"description": "الوصف", "location": "الموقع", "purpose": "الغرض",
+           "classification": "ملاحظات التصنيف", "specifications": "المواصفات الفنية",
+           "establishment": "الإنشاء", "maintenance": "الصيانة",
+           "environment": "البيئة الطبيعية والبشرية", "impacts": "الآثار",
+           "climate": "تغير المناخ والظواهر المتطرفة", "benefits": "التكاليف والمنافع",
+           "adoption": "التبني والتكيف", "strengths": "نقاط القوة",
+           "weaknesses": "نقاط الضعف وكيفية التغلب عليها", "references": "المراجع",
+           "source": "المصدر"},
+}
+
+
+@dataclass
+class Impact:
+    key: str  # the source's indicator key
+    label: str
+    score: int
+    left: str = ""  # WOCAT's words for -3 ... +3, e.g. "increased" -> "decreased"
+    right: str = ""
+    comment: str = ""
+
+    @property
+    def indicator(self) -> str | None:
+        return IMPACTS.get(self.key)
+
+
+@dataclass
+class Cost:
+    item: str
+    unit: str = ""
+    quantity: float | None = None
+    per_unit: float | None = None
+    total: float | None = None
+    land_users_pct: float | None = None
+
+
+@dataclass
+class Mapped:
+    """One language version of a WOCAT record, read from either format."""
+
+    id: int
+    language: str
+    title: str
+    edition: str = ""
+    updated: datetime | None = None
+    original_language: str | None = None  # None: this is the original
+    local_name: str = ""
+    definition: str = ""
+    country: str = ""  # as the source gives it
+    points: list[list[float]] = field(default_factory=list)
+    codes: dict[str, list[str]] = field(default_factory=dict)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)  # (what, label as given)
+    rainfall_classes: list[str] = field(default_factory=list)
+    rainfall_annual: float | None = None
+    impacts: list[Impact] = field(default_factory=list)
+    establishment: list[Cost] = field(default_factory=list)
+    maintenance: list[Cost] = field(default_factory=list)
+    establishment_total: float | None = None
+    maintenance_total: float | None = None
+    currency: str = ""  # ISO code when the source says USD
+    currency_text: str = ""
+    cost_unit: str = ""
+    people: list[str] = field(default_factory=list)  # compilers' names: the attribution
+    sections: dict[str, list[str]] = field(default_factory=dict)  # Markdown blocks
+    public_url: str = ""
+    references: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, section: str, *blocks: str) -> None:
+        self.sections.setdefault(section, []).extend(block for block in blocks if block)
+
+    def code(self, vocab_name: str, field_name: str, what: str,
+             raws: Iterable[str | None]) -> None:
+        """Map source keys or labels to codes; keep the ones that match nothing as text."""
+        vocab = vocabulary(vocab_name)
+        for raw in raws:
+            if raw is None or not str(raw).strip():
+                continue
+            raw = str(raw)
+            code = vocab.from_wocat(raw) or vocab.from_label(raw)
+            if code is None:
+                self.unmapped.append((what, one_line(raw)))
+            elif code not in self.codes.setdefault(field_name, []):
+                self.codes[field_name].append(code)
+
+
+def source_id(technology: int, language: str, original: bool) -> str:
+    base = f"wocat:technologies_{technology}"
+    return base if original else f"{base}:{language}"
+
+
+def to_incoming(record: Mapped) -> Incoming:
+    """The sheet for one language version of a record."""
+    fields: dict[str, Any] = {name: codes for name, codes in record.codes.items() if codes}
+    notes = list(record.notes)
+    fields["language"] = record.language
+    if record.local_name:
+        fields["local_name"] = one_line(record.local_name, 300)
+    country = country_from_wocat(record.country) if record.country else None
+    if country:
+        fields["countries"] = [country]
+    elif record.country:
+        record.unmapped.append(("Country", record.country))
+    points = [point for index, point in enumerate(record.points)
+              if point not in record.points[:index]]
+    if len(points) > MAX_POINTS:
+        notes.append(f"Kept the first {MAX_POINTS} of {len(points)} location points.")
+    if points:
+        fields["locations"] = points[:MAX_POINTS]
+    fields.update(_rainfall(record))
+    fields["impacts"] = {impact.indicator: impact.score for impact in record.impacts
+                         if impact.indicator and -3 <= impact.score <= 3}
+    fields.update(_costs(record))
+    fields["references"] = _references(record.references)
+    fields["license"] = LICENSE
+    fields["attribution"] = _attribution(record)
+    fields["source_url"] = record.public_url
+    for what, label in record.unmapped:
+        notes.append(f"{what}: “{label}” matches no code; kept as text.")
+    return Incoming(
+        key=source_id(record.id, record.language, record.original_language is None),
+        title=one_line(record.title, 200) or f"WOCAT technology {record.id}",
+        summary=one_line(record.definition, 1000), body=_body(record), fields=fields,
+        source=SOURCE, source_url=record.public_url, source_updated=record.updated,
+        translation_of=(source_id(record.id, record.original_language, True)
+                        if record.original_language else None),
+        notes=notes)
+
+
+def _rainfall(record: Mapped) -> dict[str, int]:
+    if record.rainfall_annual:
+        value = round(record.rainfall_annual)
+        return {"rainfall_mm_min": value, "rainfall_mm_max": value}
+    vocab = vocabulary("rainfall_classes")
+    lows, highs = [], []
+    for raw in record.rainfall_classes:
+        code = vocab.from_wocat(raw) or vocab.from_label(raw)
+        if code is None:
+            record.unmapped.append(("Annual rainfall", one_line(raw)))
+            continue
+        low, _, high = code.replace("under-", "0-").replace("over-", "").partition("-")
+        lows.append(int(low))
+        highs.append(int(high) if high else None)
+    if not lows:
+        return {}
+    result = {"rainfall_mm_min": min(lows)}
+    if None not in highs:
+        result["rainfall_mm_max"] = max(highs)
+    return result
+
+
+def _costs(record: Mapped) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, items, total in (("cost_establishment", record.establishment,
+                                record.establishment_total),
+                               ("cost_maintenance", record.maintenance,
+                                record.maintenance_total)):
+        breakdown = [item.total for item in items if item.total is not None]
+        value = total if total is not None else (sum(breakdown) if breakdown else None)
+        if value is not None and value >= 0:
+            result[name] = round(value, 2)
+    if result and record.currency:
+        result["cost_currency"] = record.currency
+    if result and record.cost_unit:
+        result["cost_unit"] = one_line(record.cost_unit, 40)
+    return result
+
+
+def _references(references: list[dict[str, str]]) -> list[dict[str, str]]:
+    cleaned = []
+    for reference in references[:60]:
+        citation = one_line(reference.get("citation"), 2000)
+        url = one_line(reference.get("url"))
+        if url and not URL_PATTERN.match(url):
+            citation, url = one_line(f"{citation} {url}", 2000), ""
+        if citation or url:
+            cleaned.append({"citation": citation or url, "url": url} if url
+                           else {"citation": citation})
+    return cleaned
+
+
+def _attribution(record: Mapped) -> str:
+    names = list(dict.fromkeys(name for name in (one_line(p) for p in record.people) if name))
+    text = ", ".join(names)
+    suffix = "WOCAT Global SLM Database"
+    return f"{text} ({suffix})"[:1000] if text else suffix
+
+
+def _body(record: Mapped) -> str:
+    headings = HEADINGS.get(record.language, HEADINGS["en"])
+    body = Body(headings)
+    english = HEADINGS["en"]
+    if record.unmapped:
+        record.add("classification", bullets(f"{what}: {label}" for what, label in
+                                             record.unmapped))
+    impacts = sorted(record.impacts, key=lambda i: (i.indicator != "soil_organic_matter",))
+    if impacts:
+        record.sections.setdefault("impacts", []).insert(0, table(
+            ("Indicator", "Score (−3…+3)", "Direction", "Comment"),
+            ((impact.label, f"{impact.score:+d}",
+              f"{impact.left} → {impact.right}" if impact.left or impact.right else "",
+              impact.comment) for impact in impacts)))
+    for name in ("establishment", "maintenance"):
+        items = getattr(record, name)
+        if items:
+            record.add(name, _cost_table(items, record))
+    record.add("source", _source_note(record))
+    for name in english:
+        body.section(name, *record.sections.get(name, ()))
+    return body.text()
+
+
+def _cost_table(items: list[Cost], record: Mapped) -> str:
+    currency = record.currency or record.currency_text
+    return table(("Input", "Unit", "Quantity", f"Cost per unit {currency}".strip(),
+                  f"Total {currency}".strip(), "% borne by land users"),
+                 ((item.item, item.unit, _num(item.quantity), _num(item.per_unit),
+                   _num(item.total), _num(item.land_users_pct)) for item in items))
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _source_note(record: Mapped) -> str:
+    parts = [f"WOCAT Global SLM Database, technology {record.id}"]
+    if record.edition:
+        parts.append(f"questionnaire edition {record.edition}")
+    text = paragraph(None, ", ".join(parts) + ". Licence: CC BY-NC-SA 3.0.")
+    if record.public_url:
+        text += f" <{record.public_url}>"
+    return text
+
+
+def technology_number(value: object) -> int | None:
+    """12 from 12, "12", "technologies_12" or a URL naming technologies_12."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = re.search(r"(?:technologies_|^)(\d+)\b", str(value or ""))
+    return int(match.group(1)) if match else None
+
+
+def map_record(data: Any, *, hint: dict | None = None) -> Iterator[Incoming | Failed]:
+    """Every sheet one JSON record gives (one per language), in either WOCAT format.
+
+    `hint` carries what a list page or the file name said: code, updated, edition, language.
+    """
+    from practices.importers import wocat_api, wocat_v2
+
+    hint = hint or {}
+    if not isinstance(data, dict):
+        yield Failed(str(hint.get("code", "?")), "Not a WOCAT record (expected a JSON object).")
+        return
+    try:
+        if wocat_api.is_record(data):
+            records = list(wocat_api.read(data))
+        elif wocat_v2.is_detail(data):
+            records = [wocat_v2.read(data, hint)]
+        else:
+            yield Failed(str(hint.get("code") or data.get("code") or "?"),
+                         "Not a WOCAT technology record in a format this importer knows.")
+            return
+    except (KeyError, TypeError, ValueError, AttributeError) as broken:
+        yield Failed(str(hint.get("code", "?")), f"Malformed record: {broken!r}"[:300])
+        return
+    for record in records:
+        try:
+            yield to_incoming(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as broken:
+            yield Failed(source_id(record.id, record.language, True),
+                         f"Malformed record: {broken!r}"[:300], record.title)

@@ -1,0 +1,162 @@
+"""What the index holds for a sheet, read fresh from the database.
+
+The indexer always rebuilds a sheet's document from the sheet's current state in the database
+(never from the change that triggered it), so applying a change twice, late or out of order
+gives the same index.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from practices.models import Revision, Sheet, SheetTerm
+from practices.vocab import vocabulary
+from search.schema import FACETS, STEMMED_LANGUAGES, text_field_for
+
+BATCH = 500
+# Sheet-field facets (vocabulary codes in SheetTerm) by the sheet field they come from.
+TERM_FACETS = {field: facet for facet, field in FACETS.items()
+               if field not in ("language", "status", "source")}
+LABEL_LANGUAGES = STEMMED_LANGUAGES
+
+
+def fingerprint(sheet: Sheet) -> str:
+    """Everything about a sheet that changes its document; `search check` compares these."""
+    updated = _utc(sheet.updated_at)
+    return "|".join(str(part) for part in (
+        sheet.current_revision_id, sheet.status, sheet.slug, sheet.organization_id,
+        sheet.created_by_id, sheet.language, sheet.source,
+        updated.isoformat() if updated else ""))
+
+
+def documents_for(session: Session, sheet_ids: Iterable[int]) -> dict[int, dict | None]:
+    """The document of each sheet id, or None for a sheet that must not be in the index
+    (deleted, or gone from the database)."""
+    ids = sorted(set(sheet_ids))
+    found: dict[int, dict | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        sheets = session.exec(select(Sheet).where(Sheet.id.in_(chunk))).all()
+        for document in _build(session, [s for s in sheets if s.deleted_at is None]):
+            found[int(document["id"])] = document
+    return found
+
+
+def all_documents(session: Session) -> Iterator[dict]:
+    """Every live sheet's document, in id order, a batch at a time."""
+    last = 0
+    while True:
+        sheets = session.exec(
+            select(Sheet).where(Sheet.id > last, Sheet.deleted_at.is_(None))
+            .order_by(Sheet.id).limit(BATCH)).all()
+        if not sheets:
+            return
+        yield from _build(session, sheets)
+        last = sheets[-1].id
+        session.expunge_all()  # a rebuild of 100k sheets must not keep them all in memory
+
+
+def count_live(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Sheet)
+                        .where(Sheet.deleted_at.is_(None))).one()
+
+
+def _build(session: Session, sheets: list[Sheet]) -> list[dict]:
+    if not sheets:
+        return []
+    ids = [sheet.id for sheet in sheets]
+    revisions = {rev.id: rev for rev in session.exec(select(Revision).where(
+        Revision.id.in_([s.current_revision_id for s in sheets if s.current_revision_id])))}
+    terms: dict[int, dict[str, list[str]]] = {}
+    for row in session.exec(select(SheetTerm).where(SheetTerm.sheet_id.in_(ids))):
+        terms.setdefault(row.sheet_id, {}).setdefault(row.facet, []).append(row.code)
+    return [document(sheet, revisions.get(sheet.current_revision_id), terms.get(sheet.id, {}))
+            for sheet in sheets]
+
+
+def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]]) -> dict:
+    """The index document of one sheet (pure: tests can call it without an index)."""
+    fields = revision.fields if revision is not None else {}
+    body = plain_text(revision.body if revision is not None else "")
+    title, summary = sheet.title, sheet.summary or ""
+    words = " ".join(filter(None, (title, fields.get("local_name", ""), summary, body)))
+    # The spelling dictionary: titles, summaries and the vocabularies' labels in every
+    # language (the words people type), not whole bodies, which would double indexing time.
+    spelling = (title, fields.get("local_name", ""), summary, *_labels(terms))
+    doc = {
+        "id": str(sheet.id),
+        "slug": sheet.slug,
+        "title": title,
+        "summary": summary,
+        "body": body,
+        text_field_for(sheet.language): words,
+        "labels": " ".join(_labels(terms)),
+        "spell": " ".join(dict.fromkeys(" ".join(spelling).split())),
+        "language": sheet.language or "en",
+        "status": sheet.status,
+        "source": sheet.source or "local",
+        "updated": _naive_utc(sheet.updated_at),
+        "fingerprint": fingerprint(sheet).encode("utf-8"),
+    }
+    if sheet.organization_id is not None:
+        doc["organization"] = str(sheet.organization_id)
+    if sheet.created_by_id is not None:
+        doc["author"] = str(sheet.created_by_id)
+    if sheet.soc_change_t_c_ha_yr is not None:
+        doc["soc_change"] = float(sheet.soc_change_t_c_ha_yr)
+        doc["flags"] = "soc"
+    for field, codes in terms.items():
+        facet = TERM_FACETS.get(field)
+        if facet and codes:
+            doc[facet] = " ".join(sorted(codes))
+    return doc
+
+
+def _labels(terms: dict[str, list[str]]) -> Iterator[str]:
+    """The codes' labels in every interface language: "agroforesterie" finds agroforestry."""
+    for field, codes in terms.items():
+        if field not in TERM_FACETS:
+            continue
+        vocab = vocabulary(field)
+        for code in codes:
+            for lang in LABEL_LANGUAGES:
+                yield vocab.label(code, lang)
+
+
+_MARKDOWN = [
+    (re.compile(r"```.*?```", re.S), " "),                      # fenced code
+    (re.compile(r"<[^>\n]{0,500}>"), " "),                        # HTML tags
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),              # images: keep alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),               # links: keep link text
+    (re.compile(r"\[\[([^\]|]+)\|([^\]]+)\]\]"), r"\2"),         # [[slug|label]]
+    (re.compile(r"\[\[([^\]]+)\]\]"), lambda m: m.group(1).replace("-", " ")),
+    (re.compile(r"\[\^[^\]]*\]:?"), " "),                         # footnote marks
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # block markers
+    (re.compile(r"^\s*\|?[\s:|-]+\|[\s:|-]*$", re.M), " "),       # table rules
+    (re.compile(r"[*_`~|]+"), " "),                                # emphasis, code, cells
+    (re.compile(r"[ \t]+"), " "),
+    (re.compile(r"\s*\n\s*"), "\n"),
+]
+
+
+def plain_text(markdown: str) -> str:
+    """Readable text of a Markdown body, for indexing and snippets (no HTML survives)."""
+    text = markdown
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _naive_utc(moment: datetime | None) -> datetime:
+    """Whoosh stores naive datetimes; ours are UTC."""
+    moment = _utc(moment) or datetime(1970, 1, 1, tzinfo=UTC)
+    return moment.replace(tzinfo=None)

@@ -1,0 +1,129 @@
+"""What one generation of the index answers without running a query: for every facet value,
+the set of documents carrying it, as a bitset (a Python int, bit n = document number n).
+
+Filters are then ANDs and ORs of bitsets and a facet count is a popcount, so facet-only
+browsing and the counts of every facet cost microseconds per value instead of a pass over
+the matching documents. A snapshot is built once per index generation and shared by every
+request of the process until the index changes.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
+from whoosh.searching import Searcher
+
+from search.schema import FACETS, STATE_ID
+
+_BITS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+
+
+def mask_of(docnums: Iterable[int], size: int) -> int:
+    buffer = bytearray(size // 8 + 1)
+    for docnum in docnums:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def docnums_of(mask: int) -> list[int]:
+    """The document numbers in a bitset, ascending."""
+    found = []
+    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        if byte:
+            base = index << 3
+            found.extend(base + bit for bit in _BITS[byte])
+    return found
+
+
+def any_of(masks: Iterable[int]) -> int:
+    return reduce(or_, masks, 0)
+
+
+def all_of(masks: Iterable[int], start: int) -> int:
+    return reduce(and_, masks, start)
+
+
+@dataclass
+class IndexState:
+    """How far through the change log the index is: every row up to `applied` is in it,
+    except the ids in `gaps` (seen missing, possibly still being committed)."""
+
+    applied: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # change id -> first seen missing
+
+    def dumps(self) -> str:
+        return json.dumps({"applied": self.applied,
+                           "gaps": {str(key): value for key, value in self.gaps.items()}})
+
+    @classmethod
+    def loads(cls, text: str | None) -> "IndexState":
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(int(data.get("applied", 0)),
+                   {int(key): float(value) for key, value in data.get("gaps", {}).items()})
+
+
+def read_state(searcher: Searcher) -> IndexState:
+    docnum = searcher.document_number(id=STATE_ID)
+    if docnum is None:
+        return IndexState()
+    return IndexState.loads(searcher.stored_fields(docnum).get("state"))
+
+
+class Snapshot:
+    """Bitsets and sort orders of one index generation, computed once from a searcher of
+    that generation; holds no reader afterwards, so any thread may use it."""
+
+    def __init__(self, searcher: Searcher):
+        reader = searcher.reader()
+        self.generation = reader.generation()
+        self.size = reader.doc_count_all()
+        self.values: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            self.values[facet] = {
+                term.decode("utf-8"): mask_of(reader.postings(facet, term).all_ids(), self.size)
+                for term in reader.lexicon(facet)}
+        self.sheets = any_of(self.values["status"].values())
+        self.with_soc = _term_mask(reader, "flags", "soc", self.size)
+        self.state = read_state(searcher)
+        self._people: dict[tuple[str, str], int] = {}
+        docnums = docnums_of(self.sheets)
+        updated = reader.column_reader("updated", translate=False)
+        soc = reader.column_reader("soc_change")
+        by_updated = sorted(docnums, key=lambda d: (updated[d], d), reverse=True)
+        self.orders = {
+            "updated": by_updated,
+            "soc": sorted((d for d in docnums if self.with_soc >> d & 1),
+                          key=lambda d: -soc[d]) + [d for d in by_updated
+                                                    if not self.with_soc >> d & 1],
+        }
+
+    def owned(self, searcher: Searcher, field_name: str, value: str) -> int:
+        """Documents whose author (or organisation) is `value`; cached per person.
+        `searcher` must be of this snapshot's generation."""
+        key = (field_name, value)
+        if key not in self._people:
+            self._people[key] = _term_mask(searcher.reader(), field_name, value, self.size)
+        return self._people[key]
+
+    def facet_mask(self, facet: str, codes: Iterable[str]) -> int:
+        values = self.values.get(facet, {})
+        return any_of(values.get(code, 0) for code in codes)
+
+    def counts(self, facet: str, within: int) -> dict[str, int]:
+        found = {}
+        for code, mask in self.values.get(facet, {}).items():
+            number = (mask & within).bit_count()
+            if number:
+                found[code] = number
+        return found
+
+
+def _term_mask(reader, field_name: str, value: str, size: int) -> int:
+    if (field_name, value) in reader:
+        return mask_of(reader.postings(field_name, value).all_ids(), size)
+    return 0

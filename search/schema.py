@@ -1,0 +1,127 @@
+"""The fields of the search index and how their text is analysed.
+
+Text goes to one field per language so that each is stemmed by its own language's rules
+(`text_en`, `text_fr`, `text_es`; every other language in `text_other`), and every analyser
+folds accents after stemming, so that "couvert vegetal" finds "couverts végétaux". A separate,
+unstemmed `spell` field feeds "did you mean" (correcting against a stemmed field would offer
+stems, not words). Every facet is a KEYWORD field holding vocabulary codes, with a column.
+"""
+
+from functools import cache
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Existence
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+import search.whoosh_patches  # noqa: F401 - applied before any index is written
+
+STEMMED_LANGUAGES = ("en", "fr", "es")
+TEXT_FIELDS = tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES) + ("text_other",)
+
+# Index facet name -> the sheet field (and vocabulary) it is filled from. The names are the
+# URL parameters of the search page and the API: singular, as one value is chosen at a time.
+FACETS = {
+    "agro_climatic_zone": "agro_climatic_zones",
+    "ipcc_climate_zone": "ipcc_climate_zones",
+    "practice_group": "practice_groups",
+    "measure": "measures",
+    "land_use": "land_use",
+    "degradation": "degradation_addressed",
+    "soil": "ipcc_soil_classes",
+    "country": "countries",
+    "region": "regions",
+    "language": "language",
+    "status": "status",
+    "source": "source",
+}
+SOURCES = ("local", "wocat", "teca", "table")
+
+# The one document that is not a sheet: the index's own progress through the change log.
+STATE_ID = "__state__"
+
+
+@cache
+def all_stopwords() -> frozenset[str]:
+    """Stop words of English, French and Spanish: a French query's "de" must not be required
+    to appear in an English field."""
+    words: set[str] = set()
+    for lang in STEMMED_LANGUAGES:
+        words |= set(stopwords_for_language(lang))
+    return frozenset(words)
+
+
+def folding_analyzer(stoplist: frozenset[str] | None = None) -> Analyzer:
+    """Words, lower-cased, stop words removed, accents folded; no stemming."""
+    analyzer = RegexTokenizer() | LowercaseFilter()
+    if stoplist is not None:
+        analyzer = analyzer | StopFilter(stoplist=stoplist)
+    return analyzer | CharsetFilter(accent_map)
+
+
+def language_analyzer(lang: str) -> Analyzer:
+    """Whoosh's stemming analyser for the language, then accent folding."""
+    return LanguageAnalyzer(lang) | CharsetFilter(accent_map)
+
+
+def spelling_analyzer() -> Analyzer:
+    """Plain lower-cased words as written, accents kept: suggestions are real words."""
+    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
+
+
+class SpellingWords(TEXT):
+    """Which words occur, nothing more (no frequencies, positions or lengths): the
+    corrector only needs the word list and document frequencies."""
+
+    def __init__(self):
+        super().__init__(analyzer=spelling_analyzer(), phrase=False)
+        self.format = Existence(field_boost=1.0)
+        self.scorable = False
+
+
+def text_field_for(language: str | None) -> str:
+    return f"text_{language}" if language in STEMMED_LANGUAGES else "text_other"
+
+
+@cache
+def analyzer_for(field: str) -> Analyzer:
+    return build_schema()[field].analyzer
+
+
+@cache
+def build_schema() -> Schema:
+    stops = all_stopwords()
+    fields = {
+        "id": ID(unique=True, stored=True, sortable=True),
+        "slug": ID(stored=True),
+        "title": TEXT(analyzer=folding_analyzer(stops), stored=True),
+        "summary": STORED(),
+        "body": STORED(),
+        "labels": TEXT(analyzer=folding_analyzer(stops), phrase=False),
+        "text_other": TEXT(analyzer=folding_analyzer(stops)),
+        "spell": SpellingWords(),
+        "organization": ID(),
+        "author": ID(),
+        "flags": KEYWORD(scorable=False),  # "soc": the sheet reports a SOC change
+        # Whoosh's own float column has an unpackable NaN default; docs without a value get 0
+        # here, and sorting by SOC change looks at the "soc" flag first.
+        "soc_change": NUMERIC(float, stored=True, sortable=NumericColumn("Q", default=0)),
+        "updated": DATETIME(stored=True, sortable=True),
+        "fingerprint": COLUMN(VarBytesColumn()),
+        "state": STORED(),
+    }
+    for lang in STEMMED_LANGUAGES:
+        fields[f"text_{lang}"] = TEXT(analyzer=language_analyzer(lang))
+    for facet in FACETS:
+        fields[facet] = KEYWORD(stored=facet in ("language", "status"), sortable=True,
+                                scorable=False)
+    return Schema(**fields)

@@ -1,0 +1,79 @@
+"""Highlighted snippets and "did you mean" suggestions for a query."""
+
+import re
+from collections import defaultdict
+
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
+from whoosh.query import Query
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from search.query import SEARCH_FIELDS, words_of
+from search.schema import analyzer_for, text_field_for
+
+MAX_SNIPPET_SOURCE = 20_000  # characters of a body looked at for a snippet
+_FORMATTER = HtmlFormatter(tagname="mark", classname="search-match", termclass="", between=" … ")
+
+
+def query_terms(query: Query, reader: IndexReader) -> dict[str, frozenset[str]]:
+    """Field -> the indexed terms the query matches there (wildcards expanded). Not
+    `Query.existing_terms`: in Whoosh 2.7.5 it drops every field but the first one seen."""
+    terms: dict[str, set[str]] = defaultdict(set)
+    for leaf in query.leaves():
+        for field, text in leaf.expanded_terms(reader, phrases=True):
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            if (field, text) in reader:
+                terms[field].add(text)
+    return {field: frozenset(values) for field, values in terms.items()}
+
+
+def highlighted(text: str, language: str | None, terms: dict[str, frozenset[str]], *,
+                whole: bool = False) -> str | None:
+    """HTML (escaped, with <mark>) of the best fragments of `text`, or None if no word
+    matches. Words are matched as the sheet's language field analyses them."""
+    if not text:
+        return None
+    field = text_field_for(language)
+    wanted = terms.get(field, frozenset())
+    if not wanted:
+        return None
+    fragmenter = WholeFragmenter() if whole else ContextFragmenter(maxchars=220, surround=70)
+    html = highlight(text[:MAX_SNIPPET_SOURCE], wanted, analyzer_for(field), fragmenter,
+                     _FORMATTER, top=2)
+    return html or None
+
+
+def _known(reader: IndexReader, word: str) -> bool:
+    for field in SEARCH_FIELDS:
+        for token in analyzer_for(field)(word):
+            if reader.doc_frequency(field, token.text):
+                return True
+    return False
+
+
+def _corrections(searcher: Searcher, word: str) -> str | None:
+    """The most frequent indexed word within the smallest edit distance (1, then 2)."""
+    word = word.lower()
+    for distance in (1, 2) if len(word) > 5 else (1,):
+        found: set[str] = set()
+        for leaf, _offset in searcher.leaf_searchers():
+            found.update(leaf.reader().terms_within("spell", word, distance, prefix=1))
+        found.discard(word)
+        if found:
+            reader = searcher.reader()
+            return max(sorted(found), key=lambda term: reader.doc_frequency("spell", term))
+    return None
+
+
+def suggestion(searcher: Searcher, text: str) -> str | None:
+    """The query with each unknown word replaced by its likeliest correction, or None."""
+    reader = searcher.reader()
+    corrected, changed = text, False
+    for word in dict.fromkeys(words_of(text)):
+        if len(word) < 3 or _known(reader, word):
+            continue
+        better = _corrections(searcher, word)
+        if better:
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, corrected, count=1)
+            changed = True
+    return corrected if changed else None

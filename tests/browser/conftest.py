@@ -1,0 +1,79 @@
+"""A live server on a free loopback port and Debian's Chromium driven by Playwright.
+
+Never a downloaded browser: without /usr/bin/chromium the browser tests are skipped with a
+reason, except where REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from practices import accounts, database
+from practices.models import Role
+from wiki import create_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "browser-test-password"
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'live.db'}"
+    database.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "UPLOAD_DIR": str(folder / "uploads"),
+                      "SEARCH_INDEX_DIR": str(folder / "index")})
+    with Session(app.extensions["engine"]) as session:
+        for role in (Role.CONTRIBUTOR, Role.MODERATOR):
+            accounts.create_user(session, email=f"{role}@example.org", name=f"Test {role}",
+                                 password=PASSWORD, role=role)
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
+        pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shoot(page):
+    """Save a full-page screenshot when SCREENSHOT_DIR is set (for people to look at)."""
+    def take(name: str) -> None:
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+    return take

@@ -1,0 +1,39 @@
+"""Word-level diffs between revisions read as phrases, fields included."""
+
+from practices.diff import Chunk, compare, word_diff
+from practices.models import Revision
+
+
+def test_changed_phrase_reads_as_one_removal_and_one_addition():
+    chunks = word_diff("Dig half-moons across the slope.", "Dig half-moons of 4 m; add manure.")
+    assert Chunk("delete", "across the slope") in chunks
+    assert Chunk("insert", "of 4 m; add manure") in chunks
+
+
+def test_unchanged_text_gives_one_equal_chunk():
+    assert word_diff("Same text.", "Same text.") == (Chunk("equal", "Same text."),)
+
+
+def test_inserted_word_keeps_its_neighbours():
+    chunks = word_diff("Sow rye after maize.", "Sow cereal rye after maize.")
+    assert [chunk.op for chunk in chunks] == ["equal", "insert", "equal"]
+    assert "".join(c.text for c in chunks if c.op != "delete") == "Sow cereal rye after maize."
+
+
+def revision(body="", **fields):
+    return Revision(sheet_id=1, number=1, title="T", summary="", body=body, fields=fields)
+
+
+def test_compare_lists_text_and_structured_fields_that_changed():
+    diff = compare(revision("a", agro_climatic_zones=["arid"], soc_change_t_c_ha_yr=0.2),
+                   revision("b", agro_climatic_zones=["arid", "semi-arid"],
+                            soc_change_t_c_ha_yr=0.2))
+    assert [change.name for change in diff.changes] == ["body", "agro_climatic_zones"]
+    zones = diff.changes[1]
+    assert Chunk("insert", "\nsemi-arid") in zones.chunks
+
+
+def test_compare_uses_the_describer_for_labels():
+    diff = compare(revision(countries=["BF"]), revision(countries=["NE"]),
+                   describe=lambda name, value: ",".join(value or []).replace("NE", "Niger"))
+    assert Chunk("insert", "Niger") in diff.changes[0].chunks

@@ -1,0 +1,38 @@
+"""The practice-wiki command: migrations, demo data and accounts."""
+
+from sqlalchemy import inspect
+from sqlmodel import select
+
+from practices import database
+from practices.models import Sheet, User
+
+
+def test_demo_loads_sheets_and_prints_generated_passwords(app, session):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded" in result.output and "admin@demo.practice-wiki.org" in result.output
+    assert len(session.exec(select(Sheet)).all()) >= 30
+    again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+
+
+def test_users_create_and_set_role(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--email", "boss@example.org",
+                                 "--role", "admin"])
+    assert result.exit_code == 0 and "Password:" in result.output
+    duplicate = runner.invoke(args=["users", "create", "--email", "boss@example.org"])
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+    runner.invoke(args=["users", "set-role", "--email", "boss@example.org", "--role", "reader"])
+    user = session.exec(select(User).where(User.email == "boss@example.org")).one()
+    assert user.role == "reader"
+    assert "boss" not in user.password_hash
+
+
+def test_migrations_go_down_and_up_again(database_url):
+    database.downgrade(database_url, "base")
+    engine = database.make_engine(database_url)
+    assert "sheets" not in inspect(engine).get_table_names()
+    database.upgrade(database_url)
+    assert {"sheets", "revisions", "sheet_terms"} <= set(inspect(engine).get_table_names())
+    engine.dispose()

@@ -1,0 +1,196 @@
+"""Sheet pages through HTTP, as a browser would use them."""
+
+import re
+
+from practices import sheets
+from practices.models import Role
+
+FORM = {"title": "Mulching with crop residues", "summary": "Keep residues on the soil.",
+        "body": "## How to do it\n\nSpread the straw.", "agro_climatic_zones": ["semi-arid"],
+        "countries": ["KE"], "locations": "-0.5, 37.2", "soc_change_t_c_ha_yr": "0.3",
+        "impacts.soil_organic_matter": "2", "language": "en", "action": "save"}
+
+
+def base_revision(page: str) -> str:
+    return re.search(r'name="base_revision_id" value="(\d+)"', page).group(1)
+
+
+def test_create_shows_the_sheet_with_its_infobox(client, login, make_user):
+    login(make_user())
+    response = client.post("/practices/new", data=FORM)
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    assert "Mulching with crop residues" in page
+    assert "semi-arid" in page.lower() and "Kenya" in page
+    assert "+0.3" in page and "t C/ha/yr" in page
+    assert 'id="how-to-do-it"' in page
+
+
+def test_reader_cannot_create(client):
+    response = client.get("/practices/new")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_invalid_form_keeps_what_was_typed_and_names_the_fields(client, login, make_user):
+    login(make_user())
+    data = dict(FORM, locations="95, 10", soc_change_t_c_ha_yr="a lot")
+    response = client.post("/practices/new", data=data)
+    assert response.status_code == 422
+    assert "Latitude must be within" in response.text
+    assert "Enter a number." in response.text
+    assert "Spread the straw." in response.text and 'value="a lot"' in response.text
+    assert client.get("/practices/mulching-with-crop-residues").status_code == 404
+
+
+def test_preview_renders_without_saving(client, login, make_user):
+    login(make_user())
+    response = client.post("/practices/new", data=dict(FORM, action="preview"))
+    assert response.status_code == 200
+    assert "Preview" in response.text and "<h2" in response.text
+    assert client.get("/practices/mulching-with-crop-residues").status_code == 404
+
+
+def test_edit_history_and_diff(client, login, make_user, make_sheet):
+    login(make_user())
+    sheet = make_sheet(title="Cover crops", body="Sow rye after maize.")
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    response = client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Cover crops", "body": "Sow cereal rye after maize harvest.",
+        "base_revision_id": base_revision(form), "edit_summary": "more precise", "action": "save",
+        "slug": sheet.slug})
+    assert response.status_code == 303
+    history = client.get(f"/practices/{sheet.slug}/history").text
+    assert "more precise" in history and "#2" in history
+    diff = client.get(f"/practices/{sheet.slug}/diff/1/2").text
+    inserted = re.findall(r"<ins>([^<]*)</ins>", diff)
+    assert any("cereal" in text for text in inserted)
+    assert any("harvest" in text for text in inserted)
+
+
+def test_stale_edit_shows_conflict_and_keeps_the_users_text(client, login, make_user,
+                                                            make_sheet, session):
+    login(make_user())
+    sheet = make_sheet(title="Biochar", body="Char made from crop residues.")
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    stale_base = base_revision(form)
+    other = sheets.Content.checked(title="Biochar", body="Char from residues, at 500 °C.")
+    sheets.revise(session, sheet, other, author=make_user(), base_revision_id=int(stale_base))
+    session.commit()
+    response = client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Biochar", "body": "My careful rewrite of the whole text.",
+        "base_revision_id": stale_base, "action": "save", "slug": sheet.slug})
+    assert response.status_code == 409
+    assert "My careful rewrite of the whole text." in response.text
+    assert "500" in response.text  # the other person's change is shown
+    assert len(sheets.history(session, sheet)) == 2
+
+
+def test_revert_from_history(client, login, make_user, make_sheet, session):
+    login(make_user())
+    sheet = make_sheet(title="Hedgerows", body="Good text.")
+    sheets.revise(session, sheet, sheets.Content.checked(title="Hedgerows", body="Spam."),
+                  author=make_user(), base_revision_id=sheet.current_revision_id)
+    session.commit()
+    response = client.post(f"/practices/{sheet.slug}/revert/1")
+    assert response.status_code == 303
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "Good text." in page and "Revision 3" in page
+
+
+def test_delete_and_restore_by_a_moderator(client, login, make_user, make_sheet):
+    login(make_user(Role.MODERATOR))
+    sheet = make_sheet(title="Terraces")
+    assert client.post(f"/practices/{sheet.slug}/delete").status_code == 303
+    gone = client.get(f"/practices/{sheet.slug}")
+    assert gone.status_code == 410 and "Restore this sheet" in gone.text
+    assert "Terraces" not in client.get("/practices/").text
+    assert client.post(f"/practices/{sheet.slug}/restore").status_code == 303
+    assert client.get(f"/practices/{sheet.slug}").status_code == 200
+
+
+def test_contributor_cannot_delete_a_published_sheet(client, login, make_user, make_sheet):
+    login(make_user())
+    sheet = make_sheet(title="Terraces")
+    assert client.post(f"/practices/{sheet.slug}/delete").status_code == 403
+    assert client.get(f"/practices/{sheet.slug}").status_code == 200
+
+
+def test_renamed_sheet_redirects_from_its_old_address(client, login, make_user, make_sheet):
+    login(make_user())
+    sheet = make_sheet(title="Zai pits", body="x")
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Zai pits", "body": "x", "slug": "zai-planting-pits",
+        "base_revision_id": base_revision(form), "action": "save"})
+    response = client.get("/practices/zai-pits")
+    assert response.status_code == 301
+    assert response.location.endswith("/practices/zai-planting-pits")
+
+
+def test_wiki_links_to_missing_sheets_are_marked(client, make_sheet):
+    make_sheet(title="Compost")
+    sheet = make_sheet(title="Manure", body="See [[compost]] and [[vermicompost|worms]].")
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert 'href="/practices/compost" class="wikilink"' in page
+    assert re.search(r'href="/practices/vermicompost" class="wikilink missing"', page)
+
+
+def test_script_in_a_body_never_reaches_the_page(client, make_sheet):
+    sheet = make_sheet(title="XSS", body='<script>alert(1)</script> [x](javascript:alert(1))'
+                                        ' <img src=x onerror=alert(1)>')
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "<script>alert" not in page
+    assert not re.search(r'(href|src)="\s*javascript:', page, re.IGNORECASE)
+    assert not re.search(r"<img[^>]*onerror", page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, harmless
+
+
+def test_drafts_of_others_are_not_shown(client, login, make_user, make_sheet):
+    sheet = make_sheet(title="Secret draft", status="draft")
+    assert client.get(f"/practices/{sheet.slug}").status_code in (403, 404, 401)
+    login(make_user())
+    assert client.get(f"/practices/{sheet.slug}").status_code in (403, 404)
+
+
+def test_oversized_post_gets_a_413_page(client, app, login, make_user):
+    login(make_user())
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/practices/new", data=dict(FORM, body="x" * 5000))
+    assert response.status_code == 413
+    assert "Too large" in response.text
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/practices/no-such-practice")
+    assert response.status_code == 404 and "no sheet called" in response.text.lower()
+
+
+def test_invalid_new_address_is_refused_and_nothing_changes(client, login, make_user, make_sheet):
+    login(make_user())
+    sheet = make_sheet(title="Mulch", body="x")
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    response = client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Mulch", "body": "changed", "slug": "Not a slug!",
+        "base_revision_id": base_revision(form), "action": "save"})
+    assert response.status_code == 422
+    assert "lower-case letters, digits and hyphens" in response.text
+    assert client.get("/practices/mulch").status_code == 200
+    assert "changed" not in client.get("/practices/mulch").text
+
+
+def test_unknown_vocabulary_code_is_refused(client, login, make_user):
+    login(make_user())
+    response = client.post("/practices/new", data=dict(FORM, agro_climatic_zones=["tundra"]))
+    assert response.status_code == 422
+    assert "Unknown value: tundra." in response.text
+
+
+def test_unexpected_errors_get_the_styled_500_page(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "kaboom" not in response.text
+    assert 'class="site-header"' in response.text

@@ -1,0 +1,53 @@
+"""The Flask application: the factory is the only place that knows every part."""
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from wiki import (
+    accounts,
+    admin,
+    auth,
+    browse,
+    db,
+    errors,
+    feeds,
+    i18n,
+    imports,
+    organizations,
+    rendering,
+    review,
+    search_views,
+    security,
+    sheets,
+    uploads,
+)
+from wiki.config import Settings
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder="../templates")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(Settings.from_env(app.instance_path).as_flask_config())
+    if config:
+        app.config.update(config)
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    rendering.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    for blueprint in (browse.bp, sheets.bp, feeds.bp, uploads.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (accounts.bp, admin.bp, organizations.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(imports.bp)  # issue 5: imports and exports
+    review.init_app(app)
+    search_views.init_app(app)  # issue 4: search page, place finder, index upkeep
+    from wiki import cli
+
+    cli.register(app)
+    return app

@@ -1,0 +1,89 @@
+"""Settings, read once from the environment (and an optional instance/config.py)."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """The configuration is unsafe or malformed; the app refuses to start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    DATABASE_URL: str
+    SEARCH_INDEX_DIR: str
+    UPLOAD_DIR: str
+    SECRET_KEY: str
+    MAX_CONTENT_LENGTH: int
+    SESSION_COOKIE_SECURE: bool
+    OPEN_REGISTRATION: bool = False  # private deployments: new accounts need no approval
+
+    @classmethod
+    def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
+        instance = Path(instance_path)
+        return cls(
+            DATABASE_URL=(environ.get("DATABASE_URL")
+                          or f"sqlite:///{instance / 'practice-wiki.db'}"),
+            SEARCH_INDEX_DIR=environ.get("SEARCH_INDEX_DIR") or str(instance / "index"),
+            UPLOAD_DIR=environ.get("UPLOAD_DIR") or str(instance / "uploads"),
+            SECRET_KEY=environ.get("SECRET_KEY") or _instance_secret_key(instance),
+            MAX_CONTENT_LENGTH=_positive_int(environ, "MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+            SESSION_COOKIE_SECURE=_flag(environ, "SESSION_COOKIE_SECURE", False),
+            OPEN_REGISTRATION=_flag(environ, "OPEN_REGISTRATION", False),
+        )
+
+    def as_flask_config(self) -> dict:
+        self.check()
+        return {
+            **self.__dict__,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,
+            "WTF_CSRF_TIME_LIMIT": None,  # a long edit must not lose its token
+        }
+
+    def check(self) -> None:
+        if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters.")
+        if not self.DATABASE_URL.startswith(("sqlite:", "postgresql")):
+            raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Generated once per installation and kept in the instance folder, never in the repo."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _positive_int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of bytes, not {raw!r}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive.")
+    return value
+
+
+def _flag(environ, name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")

@@ -1,0 +1,42 @@
+"""Error pages in the site's own style, never a bare server page."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    401: ("Please sign in", "You need to sign in to do this."),
+    403: ("Not allowed", "Your account may not do this."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed", "This address does not accept this kind of request."),
+    410: ("Gone", "This page was deleted."),
+    413: ("Too large", "What you sent is larger than this wiki accepts (%(limit)s MB at most)."),
+    500: ("Something went wrong", "The error was logged. Please try again in a moment."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    limit = request.max_content_length or 0
+    return render_template("error.html", code=code, title=_(title),
+                           message=detail or _(message, limit=f"{limit / 1048576:g}")), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_error(400, _("The form expired or was not sent from this site. "
+                                   "Go back, reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        return render_error(error.code if error.code in MESSAGES else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unhandled error")
+        return render_error(500)

@@ -1,0 +1,204 @@
+"""`practice-wiki import wocat|table|json|runs|show|undo` and `practice-wiki export json|csv`.
+
+A progress bar on a terminal (rich), one plain line per record otherwise (logs, cron), and a
+summary at the end. Exit status 1 when the run as a whole failed (bad token, unreadable
+source); rejected records are reported but do not fail the command.
+"""
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import Session
+
+from practices import exporters
+from practices.importers import native, review, sources, sync
+from practices.models import ImportRun, ImportRunStatus
+from wiki.imports import execute, kind_of
+
+
+def _session() -> Session:
+    return Session(current_app.extensions["engine"], expire_on_commit=False)
+
+
+class ConsoleProgress:
+    """rich's progress bar on a terminal; plain lines otherwise."""
+
+    def __init__(self, total: int | None = None, *, verbose: bool = False):
+        self.tty = sys.stderr.isatty()
+        self.verbose = verbose
+        self.bar = None
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
+                                transient=True)
+            self.task = self.bar.add_task("importing", total=total, last="")
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_exc):
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, report: sync.Report, result: sync.Result, total: int | None) -> None:
+        line = f"{result.outcome:9} {result.key}  {result.title[:60]}"
+        if result.reason and result.outcome in ("rejected", "conflict"):
+            line += "  — " + result.reason.replace("\n", "; ")
+        if self.bar:
+            self.bar.update(self.task, completed=report.done, last=result.title[:40])
+            if result.outcome in ("rejected", "conflict") or self.verbose:
+                self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            click.echo(line)
+
+
+def _summary(report: sync.Report, dry_run: bool) -> None:
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in report.counts.items())
+    prefix = "Dry run (nothing written): " if dry_run else ""
+    click.echo(f"{prefix}{counts}.")
+    if report.run_id:
+        click.echo(f"Run {report.run_id}: practice-wiki import show {report.run_id}"
+                   f"  (undo: practice-wiki import undo {report.run_id})")
+    if report.status == ImportRunStatus.FAILED:
+        raise click.ClickException(report.error)
+
+
+@click.group("import", help="Import practice sheets: WOCAT records, spreadsheets, JSON exports.")
+def import_group():
+    pass
+
+
+@import_group.command("wocat", help="Import or sync WOCAT SLM Technologies from SOURCE: a JSON "
+                      "file (one record, a list, a v2 list page with its details beside it, "
+                      "JSON lines), a folder of such files, or an API URL (QCAT v2 or the "
+                      "WOCAT database API) with --token.")
+@click.argument("source")
+@click.option("--token", envvar="WOCAT_TOKEN", help="API token (or set WOCAT_TOKEN).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Only records the source updated on or after this date (YYYY-MM-DD).")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@click.option("--force", is_flag=True,
+              help="Compare every record even when the source says it did not change.")
+@click.option("--verbose", is_flag=True, help="List every record, also on a terminal.")
+@with_appcontext
+def import_wocat(source: str, token: str | None, since: datetime | None, dry_run: bool,
+                 force: bool, verbose: bool):
+    try:
+        opened = sources.open_source(source, token=token)
+    except sources.SourceError as problem:
+        raise click.ClickException(str(problem)) from None
+    since = since.replace(tzinfo=UTC) if since else None
+    with _session() as session, ConsoleProgress(opened.total, verbose=verbose) as progress:
+        try:
+            report = sync.run_import(
+                session, opened.items, kind="wocat", source=opened.description,
+                author=sync.importer_account(session, "wocat"), dry_run=dry_run, since=since,
+                force=force, total=opened.total, progress=progress)
+        finally:
+            opened.close()
+    _summary(report, dry_run)
+
+
+@import_group.command("table", help="Import a spreadsheet (.csv or .xlsx), one sheet per row; "
+                      "the columns are described in README.md and in /imports/template.xlsx.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@with_appcontext
+def import_table(file: Path, dry_run: bool):
+    _import_file("table", file, dry_run)
+
+
+@import_group.command("json", help="Import a practice-wiki JSON export (sheets and history).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@with_appcontext
+def import_json(file: Path, dry_run: bool):
+    if kind_of(file) != "json":
+        raise click.ClickException(f"{file} is not a practice-wiki JSON export.")
+    _import_file("json", file, dry_run)
+
+
+def _import_file(kind: str, file: Path, dry_run: bool) -> None:
+    with _session() as session, ConsoleProgress() as progress:
+        try:
+            report = execute(session, kind, file, user=None, dry_run=dry_run,
+                             progress=progress)
+        except (native.NotAnExport, ValueError, UnicodeDecodeError) as unreadable:
+            raise click.ClickException(f"{file} cannot be read: {unreadable}") from None
+    _summary(report, dry_run)
+
+
+@import_group.command("runs", help="List the latest import runs.")
+@click.option("--limit", default=20, show_default=True)
+@with_appcontext
+def list_runs(limit: int):
+    with _session() as session:
+        for run in review.runs(session, limit):
+            counts = ", ".join(f"{n} {outcome}" for outcome, n in run.counts.items() if n)
+            click.echo(f"{run.id:5}  {run.started_at:%Y-%m-%d %H:%M}  {run.kind:6} "
+                       f"{run.status:11} {run.source[:50]}  {counts}")
+
+
+@import_group.command("show", help="What one run did, record by record.")
+@click.argument("run_id", type=int)
+@click.option("--outcome", type=click.Choice(sync.OUTCOMES))
+@with_appcontext
+def show_run(run_id: int, outcome: str | None):
+    with _session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            raise click.ClickException(f"No import run {run_id}.")
+        click.echo(f"Run {run.id} ({run.kind}, {run.status}) from {run.source}")
+        if run.message:
+            click.echo(run.message)
+        for record in review.records_of(session, run, outcome, limit=100_000):
+            reason = f"  — {record.reason}".replace("\n", "; ") if record.reason else ""
+            click.echo(f"{record.outcome:9} {record.key}  {record.title[:60]}{reason}")
+            for note in record.notes:
+                click.echo(f"          note: {note}")
+
+
+@import_group.command("undo", help="Undo a run: soft-delete the sheets it created, revert "
+                      "its updates, withdraw its pending versions.")
+@click.argument("run_id", type=int)
+@with_appcontext
+def undo_run(run_id: int):
+    with _session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            raise click.ClickException(f"No import run {run_id}.")
+        try:
+            done = review.undo(session, run, by=None)
+        except review.ReviewError as refused:
+            raise click.ClickException(str(refused)) from None
+    click.echo(f"Run {run_id} undone: {done.deleted} sheets deleted, {done.reverted} updates "
+               f"reverted, {done.withdrawn} pending versions withdrawn.")
+    for kept in done.kept:
+        click.echo(f"Left alone: {kept}")
+
+
+@click.command("export", help="Export the wiki: json (every sheet, every revision, provenance) "
+               "or csv (current sheets in the spreadsheet import format). PATH - is stdout.")
+@click.argument("format", type=click.Choice(["json", "csv"]))
+@click.argument("path")
+@with_appcontext
+def export_command(format: str, path: str):
+    writer = exporters.write_json if format == "json" else exporters.write_csv
+    with _session() as session:
+        if path == "-":
+            count = writer(session, sys.stdout)
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                count = writer(session, out)
+    click.echo(f"Exported {count} sheets.", err=True)
+
+
+COMMANDS = (import_group, export_command)

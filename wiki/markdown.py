@@ -1,0 +1,321 @@
+"""Render sheet and comment Markdown to sanitised HTML.
+
+The pipeline is: markdown-it (raw HTML disabled, dangerous URLs refused at parse time)
+-> a few token rules of our own (wiki links, heading ids, link attributes)
+-> nh3 with an explicit allow-list. The sanitiser is the last line of defence: whatever
+a plugin emits, only the tags and attributes listed here can reach a page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from practices.slugs import slugify
+
+__all__ = ["Heading", "Rendered", "render_markdown", "wiki_link_targets"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2..4
+    anchor: str  # id attribute, unique within the document
+    text: str  # plain text
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str  # sanitised HTML, safe to mark as Markup
+    toc: tuple[Heading, ...]  # headings h2..h4 in order, for the table of contents
+    links: frozenset[str]  # slugs of the wiki links found, for backlinks
+
+
+# --- URL policy --------------------------------------------------------------------------
+
+SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+# Browsers drop ASCII whitespace and control characters while reading a URL, so
+# "java\tscript:" is javascript: to them; we strip the same characters before judging.
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative URLs and http(s)/mailto pass; any other scheme (javascript:, data:...) fails.
+
+    markdown-it has already decoded entities and percent-encoded the URL, so we decode the
+    percent-escapes too: what we judge is what a browser would end up reading.
+    """
+    seen_by_browser = _IGNORED_BY_BROWSERS.sub("", unquote(url)).lower()
+    scheme = _SCHEME.match(seen_by_browser)
+    return scheme is None or scheme.group(1) in SAFE_URL_SCHEMES
+
+
+def _is_external(href: str) -> bool:
+    parts = urlsplit(href)
+    return bool(parts.netloc) and parts.scheme in {"", "http", "https"}
+
+
+# --- Wiki links: [[slug]] and [[slug|text]] ------------------------------------------------
+
+# A wiki link never spans more than this; bounding the look-ahead keeps a line of ten
+# thousand "[[" linear instead of quadratic.
+MAX_WIKI_LINK_LENGTH = 300
+MISSING_PAGE_TITLE = "This page does not exist yet"
+
+
+def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
+    start = state.pos
+    if not state.src.startswith("[[", start):
+        return False
+    body_start = start + 2
+    search_end = min(state.posMax, body_start + MAX_WIKI_LINK_LENGTH + 2)
+    body_end = state.src.find("]]", body_start, search_end)
+    if body_end < 0:
+        return False
+    body = state.src[body_start:body_end]
+    if "[" in body or "]" in body or "\n" in body:
+        return False
+    target, _, label = body.partition("|")
+    slug = slugify(target)
+    if not slug:
+        return False  # "[[]]" and "[[!!]]" stay literal text
+    if not silent:
+        _push_wiki_link(state, slug, label.strip() or target.strip())
+    state.pos = body_end + 2
+    return True
+
+
+def _push_wiki_link(state: StateInline, slug: str, label: str) -> None:
+    link_open = state.push("wikilink_open", "a", 1)
+    link_open.meta["slug"] = slug
+    state.push("text", "", 0).content = label
+    state.push("wikilink_close", "a", -1)
+
+
+def _render_wiki_link_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # Resolved at render time, not parse time, so wiki_link_targets() never asks the
+    # database whether pages exist.
+    token = tokens[idx]
+    slug = token.meta["slug"]
+    token.attrSet("href", env["page_url"](slug))
+    if env["page_exists"](slug):
+        token.attrSet("class", "wikilink")
+    else:
+        token.attrSet("class", "wikilink missing")
+        token.attrSet("title", MISSING_PAGE_TITLE)
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+# --- Heading ids and the table of contents ----------------------------------------------
+
+TOC_LEVELS = range(2, 5)
+# Ids the footnote plugin uses; a heading called "fn1" must not steal the footnote's anchor.
+_FOOTNOTE_ID = re.compile(r"fn(ref)?\d+")
+
+
+def _heading_ids_rule(state: StateCore) -> None:
+    anchors = _AnchorAllocator()
+    toc: list[Heading] = []
+    headings = [i for i, token in enumerate(state.tokens) if token.type == "heading_open"]
+    for ordinal, index in enumerate(headings, start=1):
+        heading_open, inline = state.tokens[index], state.tokens[index + 1]
+        text = _plain_text(inline.children or [])
+        anchor = anchors.allocate(_heading_slug(text, ordinal))
+        heading_open.attrSet("id", anchor)
+        level = int(heading_open.tag[1])
+        if level in TOC_LEVELS:
+            toc.append(Heading(level=level, anchor=anchor, text=text))
+    state.env["toc"] = tuple(toc)
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    return "".join(child.content for child in children if child.type in {"text", "code_inline"})
+
+
+def _heading_slug(text: str, ordinal: int) -> str:
+    # slugify keeps only ASCII: "Mise en œuvre" would become "mise-en-uvre" and Arabic
+    # nothing at all, so such headings get a positional id that is at least stable.
+    slug = slugify(text)
+    if not slug or _loses_letters(text):
+        return f"section-{ordinal}"
+    return slug
+
+
+def _loses_letters(text: str) -> bool:
+    return any(char.isalnum() and not _has_ascii_form(char) for char in text)
+
+
+def _has_ascii_form(char: str) -> bool:
+    return any(c.isascii() and c.isalnum() for c in unicodedata.normalize("NFKD", char))
+
+
+class _AnchorAllocator:
+    """Hands out "results", "results-2", "results-3"... without rescanning from 1 each time,
+    so a document of thousands of identical headings stays linear."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
+
+    def allocate(self, slug: str) -> str:
+        suffix = self._next_suffix.get(slug, 1)
+        candidate = slug if suffix == 1 else f"{slug}-{suffix}"
+        while candidate in self._taken or _FOOTNOTE_ID.fullmatch(candidate):
+            suffix += 1
+            candidate = f"{slug}-{suffix}"
+        self._next_suffix[slug] = suffix + 1
+        self._taken.add(candidate)
+        return candidate
+
+
+# --- Attributes on links, images and table cells -----------------------------------------
+
+TABLE_ALIGNMENTS = {f"text-align:{side}": f"align-{side}" for side in ("left", "center", "right")}
+
+
+def _attributes_rule(state: StateCore) -> None:
+    links: set[str] = set()
+    for token in _all_tokens(state.tokens):
+        if token.type == "link_open" and _is_external(str(token.attrGet("href") or "")):
+            token.attrSet("rel", "nofollow noopener")
+        elif token.type == "image":
+            token.attrSet("loading", "lazy")
+        elif token.type in {"th_open", "td_open"}:
+            _alignment_to_class(token)
+        elif token.type == "wikilink_open":
+            links.add(token.meta["slug"])
+    state.env["wiki_links"] = frozenset(links)
+
+
+def _all_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from token.children
+
+
+def _alignment_to_class(cell: Token) -> None:
+    # The sanitiser drops every style attribute, so alignment travels as a class.
+    style = cell.attrs.pop("style", None)
+    if style in TABLE_ALIGNMENTS:
+        cell.attrSet("class", TABLE_ALIGNMENTS[str(style)])
+
+
+# --- Parser ---------------------------------------------------------------------------
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """Built once: the instance is only read afterwards, and all per-call state is in env."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    # Inline footnotes (^[...]) are left out: nobody asked for them, and they double the
+    # parsing cost of bracket-heavy input.
+    md.use(footnote_plugin, inline=False)
+    md.use(tasklists_plugin)  # checkboxes are rendered disabled by default
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "wikilink", _wiki_link_rule)
+    md.core.ruler.push("heading_ids", _heading_ids_rule)
+    md.core.ruler.push("link_attributes", _attributes_rule)
+    md.add_render_rule("wikilink_open", _render_wiki_link_open)
+    return md
+
+
+# --- Sanitiser ------------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "input"}
+    | {"blockquote", "pre", "code", "em", "strong", "del", "s", "hr", "br", "sup", "sub"}
+    | {"table", "thead", "tbody", "tr", "th", "td"}
+    | {"section", "div", "span", "dl", "dt", "dd", "figure", "figcaption"}
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class", "id", "rel"},
+    "img": {"src", "alt", "title", "loading"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+    "li": {"id", "class"},
+    "sup": {"id", "class"},
+    "section": {"id", "class"},
+    "ol": {"start", "class"},
+    "ul": {"class"},
+    "hr": {"class"},
+    "code": {"class"},
+    "th": {"class"},
+    "td": {"class"},
+    "input": {"checked", "class"},
+}
+# Whatever emits an <input>, it ends up a checkbox nobody can tick.
+FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": "disabled"}}
+ALLOWED_CLASSES = frozenset(
+    {"wikilink", "missing", "task-list-item", "contains-task-list", "task-list-item-checkbox"}
+    | {"footnote-ref", "footnote-backref", "footnote-item", "footnotes", "footnotes-list"}
+    | {"footnotes-sep", *TABLE_ALIGNMENTS.values()}
+)
+_LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]+")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Classes only come from our own rules, but a class can still restyle the page
+    # ("hidden", "btn"...), so only the ones we emit survive.
+    if attribute != "class":
+        return value
+    kept = [name for name in value.split() if _is_allowed_class(tag, name)]
+    return " ".join(kept) or None
+
+
+def _is_allowed_class(tag: str, name: str) -> bool:
+    if tag == "code":
+        return bool(_LANGUAGE_CLASS.fullmatch(name))
+    return name in ALLOWED_CLASSES
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_filter_attribute,
+        set_tag_attribute_values=FORCED_ATTRIBUTES,
+        url_schemes=set(SAFE_URL_SCHEMES),
+        link_rel=None,  # rel="nofollow noopener" is set on external links only, above
+    )
+
+
+# --- Public API -----------------------------------------------------------------------
+
+
+def render_markdown(
+    text: str,
+    *,
+    page_exists: Callable[[str], bool] = lambda slug: True,
+    page_url: Callable[[str], str] = lambda slug: f"/practices/{slug}",
+) -> Rendered:
+    """Render Markdown to sanitised HTML, with its table of contents and wiki links."""
+    md = _parser()
+    env: EnvType = {"page_exists": page_exists, "page_url": page_url}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html=sanitise(html), toc=env["toc"], links=env["wiki_links"])
+
+
+def wiki_link_targets(text: str) -> set[str]:
+    """Slugs that `text` links to with [[...]], found by parsing only (no rendering)."""
+    env: EnvType = {}
+    _parser().parse(text, env)
+    return set(env["wiki_links"])

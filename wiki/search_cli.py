@@ -1,0 +1,68 @@
+"""`practice-wiki search check|rebuild|catch-up`: the search index from the command line."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from search.store import IndexUnavailable, RebuildRunning
+
+
+def _service():
+    return current_app.extensions["search"]
+
+
+@click.group("search", help="The search index (rebuilt from the database at any time).")
+def search_group():
+    pass
+
+
+@search_group.command("rebuild", help="Rebuild the index from scratch into a new directory "
+                                      "and switch to it; searches keep working meanwhile.")
+@click.option("--procs", default=1, show_default=True,
+              help="Indexing processes (Whoosh's multiprocess writer).")
+@with_appcontext
+def rebuild(procs: int):
+    try:
+        if sys.stdout.isatty():
+            with Progress(TextColumn("Indexing sheets"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn()) as bar:
+                task = bar.add_task("index", total=None)
+                report = _service().rebuild(
+                    progress=lambda n: bar.advance(task, n),
+                    on_total=lambda total: bar.update(task, total=total), procs=procs)
+        else:
+            done = [0]
+
+            def log_progress(n: int) -> None:
+                done[0] += n
+                if done[0] % 1000 < n:
+                    click.echo(f"indexed {done[0]} sheets")
+
+            report = _service().rebuild(progress=log_progress, procs=procs)
+    except RebuildRunning:
+        raise click.ClickException("Another rebuild is running; try again when it is done.")
+    click.echo(f"Rebuilt the search index: {report.sheets} sheets in {report.seconds:.1f} s "
+               f"({report.version}).")
+
+
+@search_group.command("check", help="Compare the index with the database (sheets, revisions, "
+                                    "status) and catch up whatever differs.")
+@click.option("--report-only", is_flag=True, help="Only report drift; change nothing.")
+@with_appcontext
+def check(report_only: bool):
+    try:
+        report = _service().check(fix=not report_only)
+    except IndexUnavailable:
+        raise click.ClickException("There is no usable search index: run "
+                                   "`practice-wiki search rebuild`.") from None
+    click.echo(f"Database: {report.database} sheets; index: {report.index} documents.")
+    if report.in_sync:
+        click.echo("The index is up to date.")
+        return
+    click.echo(f"Missing from the index: {report.missing}; stale: {report.stale}; "
+               f"no longer in the database: {report.extra}; change-log rows not applied: "
+               f"{report.backlog}.")
+    click.echo("Caught up." if report.fixed else "Nothing changed (--report-only).")

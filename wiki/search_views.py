@@ -1,0 +1,121 @@
+"""The search page (`/practices/`), the "find practices for my place" form, and the wiring
+of the search service into the app."""
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from practices import policy
+from practices.models import Sheet
+from search import SearchRequest, SearchService
+from search.query import normalise_codes
+from search.schema import FACETS
+from wiki.auth import acting_user
+from wiki.db import get_session
+from wiki.rendering import term_label
+
+bp = Blueprint("search", __name__)
+
+# The facets shown on the search page, in this order.
+SHOWN_FACETS = ("agro_climatic_zone", "ipcc_climate_zone", "practice_group", "measure",
+                "land_use", "degradation", "soil", "country", "region", "language", "source",
+                "status")
+# The fields of the place finder: a facet each (one value), plus a point.
+PLACE_FACETS = ("agro_climatic_zone", "ipcc_climate_zone", "soil", "land_use", "country")
+# Sheet field -> the search page parameter that filters on it (for links from a sheet).
+FIELD_PARAMS = {field: facet for facet, field in FACETS.items()}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SEARCH_SYNC_REBUILD_LIMIT", 2000)
+    app.extensions["search"] = SearchService(
+        app.config["SEARCH_INDEX_DIR"], app.extensions["engine"],
+        sync_rebuild_limit=int(app.config["SEARCH_SYNC_REBUILD_LIMIT"]))
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(facet_param=FIELD_PARAMS.get, facet_title=facet_title,
+                                 facet_value_label=facet_value_label)
+
+
+def service() -> SearchService:
+    return current_app.extensions["search"]
+
+
+def facet_title(facet: str) -> str:
+    return {
+        "agro_climatic_zone": _("Agro-climatic zone"), "ipcc_climate_zone": _("IPCC climate zone"),
+        "practice_group": _("Practice group"), "measure": _("Measures"),
+        "land_use": _("Land use"), "degradation": _("Degradation addressed"),
+        "soil": _("IPCC soil class"), "country": _("Country"), "region": _("Region"),
+        "language": _("Language"), "source": _("Source"), "status": _("Status"),
+    }.get(facet, facet)
+
+
+def facet_value_label(facet: str, code: str) -> str:
+    if facet == "status":
+        return {"draft": _("Draft"), "in_review": _("In review"), "published": _("Published"),
+                "archived": _("Archived")}.get(code, code)
+    if facet == "source":
+        return {"local": _("Written here"), "wocat": _("WOCAT"), "teca": _("FAO TECA"),
+                "table": _("Spreadsheet import")}.get(code, code)
+    vocabulary = "languages" if facet == "language" else FACETS[facet]
+    return term_label(code, vocabulary)
+
+
+def practices_page():
+    """`/practices/`: free text, facets with counts, highlights, sort, pages."""
+    search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
+    user = acting_user()
+    result = service().search(search_request, user)
+    sheets = _visible_sheets([hit.sheet_id for hit in result.hits], user)
+    facets = [(facet, _sorted_counts(facet, result.counts.get(facet, {}),
+                                     search_request.filter_map.get(facet, ())))
+              for facet in SHOWN_FACETS if facet in result.counts
+              or facet in search_request.filter_map]
+    without_filters = SearchRequest(search_request.text, sort=search_request.sort).params()
+    return render_template("search/practices.html", result=result, req=search_request,
+                           sheets=sheets, facets=facets,
+                           without_filters=urlencode(without_filters, doseq=True))
+
+
+def _visible_sheets(ids: list[int], user) -> dict[int, Sheet]:
+    """The hits' sheets, checked once more against the policy (the index may lag by a moment
+    behind a sheet that just became a draft)."""
+    if not ids:
+        return {}
+    rows = get_session().exec(select(Sheet).where(Sheet.id.in_(ids))).all()
+    return {sheet.id: sheet for sheet in rows if policy.can_view(user, sheet)
+            and not sheet.is_deleted}
+
+
+def _sorted_counts(facet: str, counts: dict[str, int], chosen) -> list[tuple[str, str, int]]:
+    """(code, label, count) with the chosen values first, then by count and label."""
+    codes = set(counts) | set(chosen)
+    rows = [(code, facet_value_label(facet, code), counts.get(code, 0)) for code in codes]
+    return sorted(rows, key=lambda row: (row[0] not in chosen, -row[2], row[1].lower()))
+
+
+@bp.get("/place")
+def place():
+    """Find practices for my place: a few answers (or a point) become search filters."""
+    args = request.args
+    if not args.get("find"):
+        return render_template("search/place.html", values=args, error=None)
+    filters: dict[str, list[str]] = {}
+    for facet in PLACE_FACETS:
+        codes, _unknown = normalise_codes(facet, args.getlist(facet))
+        if codes:
+            filters[facet] = list(codes)
+    if "country" not in filters and (args.get("lat") or args.get("lon")):
+        from search.place import PlaceError, country_at  # numpy and scipy: load on first use
+
+        try:
+            filters["country"] = [country_at(args.get("lat", ""), args.get("lon", ""))]
+        except PlaceError as problem:
+            message = (_("No country was found near this point: choose the country instead.")
+                       if problem.reason == "nowhere" else
+                       _("Give the latitude and longitude in decimal degrees, e.g. 13.58 and "
+                         "-2.37."))
+            return render_template("search/place.html", values=args, error=message), 422
+    return redirect(url_for("home.practices", **filters), 303)
