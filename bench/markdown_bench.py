@@ -25,7 +25,7 @@ PATHOLOGICAL = {
 }
 
 ORDINARY = "\n\n".join(
-    f"## Step {n}\n\nDig **zaï pits** 20 cm deep, add [[compost]] and a handful of manure[^{n}].\n\n"
+    f"## Step {n}\n\nDig **zaï pits** 20 cm deep, add [[compost]] and manure[^{n}].\n\n"
     f"| Year | Yield (t/ha) |\n|---|---|\n| {2000 + n} | {n / 10:.1f} |\n\n[^{n}]: Field note {n}."
     for n in range(40)
 )

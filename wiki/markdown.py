@@ -25,7 +25,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from practices.slugs import slugify
+from practices.slugs import MAX_SLUG_LENGTH, slugify
 
 __all__ = ["Heading", "Rendered", "render_markdown", "wiki_link_targets"]
 
@@ -149,12 +149,14 @@ def _plain_text(children: Sequence[Token]) -> str:
 
 
 def _heading_slug(text: str, ordinal: int) -> str:
-    # slugify keeps only ASCII: "Mise en œuvre" would become "mise-en-uvre" and Arabic
-    # nothing at all, so such headings get a positional id that is at least stable.
+    # ASCII when nothing is lost ("Résultats" -> "resultats"); otherwise the words as they
+    # are ("Mise en œuvre" -> "mise-en-œuvre", Arabic stays Arabic), as GitHub and
+    # MediaWiki do, since HTML ids and URL fragments take any Unicode letter.
     slug = slugify(text)
-    if not slug or _loses_letters(text):
-        return f"section-{ordinal}"
-    return slug
+    if slug and not _loses_letters(text):
+        return slug
+    words = re.findall(r"\w+", text.lower())
+    return "-".join(words)[:MAX_SLUG_LENGTH] or f"section-{ordinal}"
 
 
 def _loses_letters(text: str) -> bool:

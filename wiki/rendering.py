@@ -114,11 +114,24 @@ def iso(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
+def rainfall_range(fields: dict) -> str:
+    """'400–800 mm/yr', or an open range when a source gives only one bound."""
+    low, high = fields.get("rainfall_mm_min"), fields.get("rainfall_mm_max")
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g} mm/yr"
+    if low is not None:
+        return _("at least %(amount)s mm/yr", amount=f"{low:g}")
+    if high is not None:
+        return _("up to %(amount)s mm/yr", amount=f"{high:g}")
+    return ""
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         FIELDS=FIELDS, SECTIONS=SECTIONS, IMPACT_INDICATORS=IMPACT_INDICATORS,
         field_label=field_label, vocabulary_choices=vocabulary_choices, term_label=term_label,
         display_value=display_value, unit_label=unit_label, query_with=query_with,
+        rainfall_range=rainfall_range,
         page_query=page_query, impact_label=localised_impact_label,
     )
     app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup)

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from practices import sheets
 from practices.models import Role
 
@@ -194,3 +196,14 @@ def test_unexpected_errors_get_the_styled_500_page(app, client):
     assert response.status_code == 500
     assert "Something went wrong" in response.text and "kaboom" not in response.text
     assert 'class="site-header"' in response.text
+
+
+@pytest.mark.parametrize(("bounds", "shown"), [
+    ({"rainfall_mm_min": 400, "rainfall_mm_max": 800}, "400–800 mm/yr"),
+    ({"rainfall_mm_min": 400}, "at least 400 mm/yr"),
+    ({"rainfall_mm_max": 800}, "up to 800 mm/yr"),
+])
+def test_infobox_shows_rainfall_even_with_one_bound(client, make_sheet, bounds, shown):
+    sheet = make_sheet(title="Half-moons", **bounds)
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "Annual rainfall" in page and shown in page
