@@ -119,3 +119,28 @@ def recent_changes(session: Session, limit: int = 50) -> list[Change]:
              .order_by(Revision.created_at.desc(), Revision.id.desc())
              .limit(limit))
     return [Change(revision, sheet, author) for revision, sheet, author in session.exec(query)]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    sheet: Sheet
+    longitude: float
+    latitude: float
+
+
+def map_points(session: Session, sheet_ids: Sequence[int]) -> tuple[list[MapPoint], int]:
+    """Every recorded location of these sheets, and how many of the sheets have none.
+
+    Locations are kept as [lon, lat] pairs in the current revision's fields, as WOCAT does."""
+    if not sheet_ids:
+        return [], 0
+    query = (select(Sheet, Revision.fields)
+             .join(Revision, Revision.id == Sheet.current_revision_id)
+             .where(Sheet.id.in_(sheet_ids)))
+    points, unlocated = [], 0
+    for sheet, fields in session.exec(query):
+        located = [(lon, lat) for lon, lat in (fields or {}).get("locations", [])
+                   if -180 <= lon <= 180 and -90 <= lat <= 90]
+        unlocated += not located
+        points += [MapPoint(sheet, lon, lat) for lon, lat in located]
+    return points, unlocated

@@ -13,6 +13,7 @@ from wiki import (
     feeds,
     i18n,
     imports,
+    map,
     organizations,
     rendering,
     review,
@@ -40,7 +41,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     rendering.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    for blueprint in (browse.bp, sheets.bp, feeds.bp, uploads.bp):
+    for blueprint in (browse.bp, sheets.bp, feeds.bp, uploads.bp, map.bp):
         app.register_blueprint(blueprint)
     for blueprint in (accounts.bp, admin.bp, organizations.bp):
         app.register_blueprint(blueprint)
