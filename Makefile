@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 
 translations:
 	@if ls wiki/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d wiki/translations; fi
+		$(BIN)/pybabel -q compile -d wiki/translations; fi
 
 # Refresh the French and Spanish catalogues after changing user-facing strings.
 messages: install
