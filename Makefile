@@ -11,7 +11,6 @@ PORT ?= 5000
 run: install translations
 	$(BIN)/practice-wiki db upgrade
 	$(BIN)/practice-wiki demo --if-empty
-	@test -f instance/demo-accounts.txt && cat instance/demo-accounts.txt || true
 	$(BIN)/practice-wiki run --host $(HOST) --port $(PORT)
 
 test: install translations

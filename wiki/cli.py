@@ -62,6 +62,7 @@ def demo_command(if_empty: bool):
         if not demo.is_empty(session):
             if if_empty:
                 click.echo("The wiki already has sheets; demo data not loaded.")
+                _show_saved_credentials()
                 return
             raise click.ClickException("The wiki already has sheets; load the demo into an "
                                        "empty database.")
@@ -69,6 +70,13 @@ def demo_command(if_empty: bool):
         session.commit()
     click.echo(f"Loaded {result.sheets} demo sheets.")
     _save_credentials(result.credentials)
+
+
+def _show_saved_credentials() -> None:
+    path = os.path.join(current_app.instance_path, "demo-accounts.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            click.echo(handle.read().rstrip())
 
 
 def _save_credentials(credentials) -> None:

@@ -12,8 +12,11 @@ def test_demo_loads_sheets_and_prints_generated_passwords(app, session):
     assert result.exit_code == 0, result.output
     assert "Loaded" in result.output and "admin@demo.practice-wiki.org" in result.output
     assert len(session.exec(select(Sheet)).all()) >= 30
+    password = next(line.split()[-1] for line in result.output.splitlines()
+                    if line.startswith("admin "))
     again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
+    assert password in again.output  # `make run` keeps showing how to sign in
 
 
 def test_users_create_and_set_role(app, session):
