@@ -119,16 +119,22 @@ def history(session: Session, sheet: Sheet) -> list[Revision]:
 
 def existing_slugs(session: Session, slugs: set[str]) -> set[str]:
     """Which of these slugs name a live sheet (directly or as an old name)."""
+    return set(link_titles(session, slugs))
+
+
+def link_titles(session: Session, slugs: set[str]) -> dict[str, str]:
+    """slug -> title, for those of these slugs that name a live sheet (or did, before a
+    rename): what a wiki link to them should read."""
     if not slugs:
-        return set()
+        return {}
     live = session.exec(
-        select(Sheet.slug).where(Sheet.slug.in_(slugs), Sheet.deleted_at.is_(None))
+        select(Sheet.slug, Sheet.title).where(Sheet.slug.in_(slugs), Sheet.deleted_at.is_(None))
     ).all()
     renamed = session.exec(
-        select(SlugRedirect.old_slug).join(Sheet, Sheet.id == SlugRedirect.sheet_id)
+        select(SlugRedirect.old_slug, Sheet.title).join(Sheet, Sheet.id == SlugRedirect.sheet_id)
         .where(SlugRedirect.old_slug.in_(slugs), Sheet.deleted_at.is_(None))
     ).all()
-    return set(live) | set(renamed)
+    return dict(renamed) | dict(live)
 
 
 def terms_of(session: Session, sheet: Sheet) -> dict[str, list[str]]:

@@ -94,14 +94,15 @@ def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
     if not slug:
         return False  # "[[]]" and "[[!!]]" stay literal text
     if not silent:
-        _push_wiki_link(state, slug, label.strip() or target.strip())
+        _push_wiki_link(state, slug, label.strip() or target.strip(), labelled=bool(label.strip()))
     state.pos = body_end + 2
     return True
 
 
-def _push_wiki_link(state: StateInline, slug: str, label: str) -> None:
+def _push_wiki_link(state: StateInline, slug: str, label: str, *, labelled: bool) -> None:
     link_open = state.push("wikilink_open", "a", 1)
     link_open.meta["slug"] = slug
+    link_open.meta["labelled"] = labelled
     state.push("text", "", 0).content = label
     state.push("wikilink_close", "a", -1)
 
@@ -116,6 +117,9 @@ def _render_wiki_link_open(
     token.attrSet("href", env["page_url"](slug))
     if env["page_exists"](slug):
         token.attrSet("class", "wikilink")
+        title = env["page_title"](slug)
+        if title and not token.meta["labelled"]:  # [[zai-pits]] reads as the sheet's title
+            tokens[idx + 1].content = title
     else:
         token.attrSet("class", "wikilink missing")
         token.attrSet("title", MISSING_PAGE_TITLE)
@@ -307,10 +311,13 @@ def render_markdown(
     *,
     page_exists: Callable[[str], bool] = lambda slug: True,
     page_url: Callable[[str], str] = lambda slug: f"/practices/{slug}",
+    page_title: Callable[[str], str | None] = lambda slug: None,
 ) -> Rendered:
-    """Render Markdown to sanitised HTML, with its table of contents and wiki links."""
+    """Render Markdown to sanitised HTML, with its table of contents and wiki links.
+
+    A wiki link without a label shows `page_title(slug)` when there is one."""
     md = _parser()
-    env: EnvType = {"page_exists": page_exists, "page_url": page_url}
+    env: EnvType = {"page_exists": page_exists, "page_url": page_url, "page_title": page_title}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html=sanitise(html), toc=env["toc"], links=env["wiki_links"])

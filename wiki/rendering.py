@@ -20,8 +20,8 @@ from wiki.markdown import Rendered, render_markdown, wiki_link_targets
 
 def render_body(text: str) -> Rendered:
     """Markdown to safe HTML; wiki links to sheets that do not exist are marked missing."""
-    existing = sheets.existing_slugs(get_session(), wiki_link_targets(text))
-    return render_markdown(text, page_exists=existing.__contains__,
+    titles = sheets.link_titles(get_session(), wiki_link_targets(text))
+    return render_markdown(text, page_exists=titles.__contains__, page_title=titles.get,
                            page_url=lambda slug: url_for("sheets.view", slug=slug))
 
 

@@ -137,6 +137,15 @@ def test_wiki_links_to_missing_sheets_are_marked(client, make_sheet):
     assert re.search(r'href="/practices/vermicompost" class="wikilink missing"', page)
 
 
+def test_wiki_links_read_as_the_target_sheets_title_unless_labelled(client, make_sheet):
+    make_sheet(title="Half-moons in Niger", slug="demi-lunes-niger")
+    sheet = make_sheet(title="Zai pits",
+                       body="See [[demi-lunes-niger]] and [[demi-lunes-niger|larger basins]].")
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert 'class="wikilink">Half-moons in Niger</a>' in page
+    assert 'class="wikilink">larger basins</a>' in page
+
+
 def test_script_in_a_body_never_reaches_the_page(client, make_sheet):
     sheet = make_sheet(title="XSS", body='<script>alert(1)</script> [x](javascript:alert(1))'
                                         ' <img src=x onerror=alert(1)>')
