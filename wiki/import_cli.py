@@ -5,7 +5,10 @@ summary at the end. Exit status 1 when the run as a whole failed (bad token, unr
 source); rejected records are reported but do not fail the command.
 """
 
+import multiprocessing
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +30,9 @@ def _session() -> Session:
 class ConsoleProgress:
     """rich's progress bar on a terminal; plain lines otherwise."""
 
-    def __init__(self, total: int | None = None, *, verbose: bool = False):
+    def __init__(self, source: sources.Source | None = None, *, verbose: bool = False):
+        self.source = source  # its total can become known once reading starts (APIs)
+        total = source.total if source else None
         self.tty = sys.stderr.isatty()
         self.verbose = verbose
         self.bar = None
@@ -53,11 +58,71 @@ class ConsoleProgress:
         if result.reason and result.outcome in ("rejected", "conflict"):
             line += "  — " + result.reason.replace("\n", "; ")
         if self.bar:
-            self.bar.update(self.task, completed=report.done, last=result.title[:40])
+            total = self.source.total if self.source else total
+            self.bar.update(self.task, completed=report.done, total=total,
+                            last=result.title[:40])
             if result.outcome in ("rejected", "conflict") or self.verbose:
                 self.bar.console.print(line, markup=False, highlight=False)
         else:
             click.echo(line)
+
+
+@contextmanager
+def indexing_alongside(app, enabled: bool = True) -> Iterator[bool]:
+    """A second process keeps the search index caught up while this one imports, so that
+    two cores share the work (indexing a long sheet costs about as much as importing it).
+
+    Yields whether it runs (pass that to `sync.run_import(index_alongside=...)`); after the
+    block it applies what is left and stops. Without fork, or for a dry run, the import
+    brings the index up to date itself, in batches.
+    """
+    service = app.extensions.get("search")
+    if not enabled or service is None or "fork" not in multiprocessing.get_all_start_methods():
+        yield False
+        return
+    service.apply_changes()  # a new wiki gets its (empty) index first
+    url = app.extensions["engine"].url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    worker = context.Process(target=_keep_index_up, name="import-indexer", daemon=True,
+                             args=(app.config["SEARCH_INDEX_DIR"], url, stop))
+    worker.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        worker.join()
+        service.apply_changes()  # anything the worker left (it was busy or interrupted)
+
+
+def _keep_index_up(index_dir: str, url: str, stop) -> None:
+    """In the forked process: apply the change log to the index until told to stop. It uses
+    a connection of its own and leaves the parent's (inherited) ones untouched."""
+    from practices.database import make_engine
+    from search import indexer
+    from search.store import IndexStore
+
+    engine, store = make_engine(url), IndexStore(index_dir)
+    try:
+        while True:
+            finishing, applied = stop.is_set(), 0
+            name = store.current_name()
+            if name is not None:
+                index = store.open(name)
+                try:
+                    applied = indexer.catch_up_all(index, engine)
+                except indexer.IndexBusy:  # the web app is writing it: try again soon
+                    pass
+                finally:
+                    index.close()
+            if finishing:
+                return
+            if not applied:
+                stop.wait(0.2)
+    except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent finishes the job
+        return
+    finally:
+        engine.dispose()
 
 
 def _summary(report: sync.Report, dry_run: bool) -> None:
@@ -96,12 +161,14 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
     except sources.SourceError as problem:
         raise click.ClickException(str(problem)) from None
     since = since.replace(tzinfo=UTC) if since else None
-    with _session() as session, ConsoleProgress(opened.total, verbose=verbose) as progress:
+    with _session() as session, ConsoleProgress(opened, verbose=verbose) as progress, \
+            indexing_alongside(current_app, not dry_run) as alongside:
         try:
             report = sync.run_import(
                 session, opened.items, kind="wocat", source=opened.description,
-                author=sync.importer_account(session, "wocat"), dry_run=dry_run, since=since,
-                force=force, total=opened.total, progress=progress)
+                author=sync.importer_account(session, "wocat", create=not dry_run),
+                dry_run=dry_run, since=since, force=force, total=opened.total,
+                progress=progress, index_alongside=alongside)
         finally:
             opened.close()
     _summary(report, dry_run)
@@ -127,10 +194,11 @@ def import_json(file: Path, dry_run: bool):
 
 
 def _import_file(kind: str, file: Path, dry_run: bool) -> None:
-    with _session() as session, ConsoleProgress() as progress:
+    with _session() as session, ConsoleProgress() as progress, \
+            indexing_alongside(current_app, not dry_run and kind == "table") as alongside:
         try:
             report = execute(session, kind, file, user=None, dry_run=dry_run,
-                             progress=progress)
+                             progress=progress, index_alongside=alongside)
         except (native.NotAnExport, ValueError, UnicodeDecodeError) as unreadable:
             raise click.ClickException(f"{file} cannot be read: {unreadable}") from None
     _summary(report, dry_run)

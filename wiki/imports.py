@@ -9,6 +9,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from flask import (
@@ -60,6 +61,14 @@ def _upload_folder() -> Path:
     return folder
 
 
+def _forget_old_uploads(folder: Path, max_age: float = 24 * 3600) -> None:
+    """Uploads checked but never confirmed are not kept beyond a day."""
+    now = time.time()
+    for path in folder.iterdir():
+        if TOKEN.match(path.name) and now - path.stat().st_mtime > max_age:
+            path.unlink(missing_ok=True)
+
+
 def kind_of(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower(), "")
     if kind == "wocat" and native.is_export(path):
@@ -69,7 +78,7 @@ def kind_of(path: Path) -> str:
 
 def execute(session: Session, kind: str, path: Path, *, user: User | None, dry_run: bool,
             run: ImportRun | None = None, label: str = "", progress=None,
-            keep_results: bool = False) -> sync.Report:
+            keep_results: bool = False, index_alongside: bool = False) -> sync.Report:
     """Run one import of a file (used by the web UI and the CLI alike)."""
     if kind == "json":
         return native.run(session, path, started_by=user, dry_run=dry_run, run_row=run,
@@ -77,9 +86,10 @@ def execute(session: Session, kind: str, path: Path, *, user: User | None, dry_r
     source = sources.open_source(str(path)) if kind == "wocat" else None
     items = source.items if source else table.items(path)
     return sync.run_import(session, items, kind=kind, source=label or path.name,
-                           author=sync.importer_account(session, kind), started_by=user,
+                           author=sync.importer_account(session, kind, create=not dry_run),
+                           started_by=user,
                            dry_run=dry_run, run=run, progress=progress,
-                           keep_results=keep_results)
+                           keep_results=keep_results, index_alongside=index_alongside)
 
 
 @bp.get("/imports/")
@@ -102,6 +112,7 @@ def upload():
               "error")
         return redirect(url_for(".index"), 303)
     token = secrets.token_hex(16) + suffix
+    _forget_old_uploads(_upload_folder())
     path = _upload_folder() / token
     upload.save(path)
     kind = kind_of(path)
@@ -302,8 +313,11 @@ def export_api():
     out.seek(0)
 
     def chunks():
-        while chunk := out.read(64 * 1024):
-            yield chunk
+        try:
+            while chunk := out.read(64 * 1024):
+                yield chunk
+        finally:
+            out.close()
 
     mimetype = "application/json" if kind == "json" else "text/csv; charset=utf-8"
     response = Response(chunks(), mimetype=mimetype, headers={

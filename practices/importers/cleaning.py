@@ -19,19 +19,22 @@ _SCRIPTS = re.compile(r"<(script|style|iframe|object|embed|template)\b.*?(</\1\s
                       re.IGNORECASE | re.DOTALL)
 _BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<!--.*?-->", re.DOTALL)
-_EMAIL = re.compile(r"(mailto:)?[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
+_EMAIL = re.compile(r"(mailto:)?(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
 # A number written with an international prefix, or one that a label calls a phone number.
 _PHONE = re.compile(
     r"(?:(?<![\w+])(?:\+|00)\d[\d\s().-]{6,}\d)"
     r"|(?:\b(?:tel|tél|phone|telephone|téléphone|mobile|cell|fax|whatsapp)\b\.?\s*"
     r"(?:no\.?|number)?\s*:?\s*\+?\d[\d\s().-]{5,}\d)",
     re.IGNORECASE)
+_PHONE_PREFIX = re.compile(r"(?:\+|00)\d")
+_PHONE_WORDS = ("tel", "tél", "phone", "mobile", "cell", "fax", "whatsapp")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 _LINE_START = re.compile(r"^(\s*)([#+=>-])", re.MULTILINE)
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])(\s)", re.MULTILINE)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_PARAGRAPH_END = re.compile(r"^([^\n]{80,}[.!?؟。])\n(?!\n)", re.MULTILINE)
 CONTACT_REMOVED = "[contact removed]"
 
 
@@ -53,8 +56,13 @@ def clean_text(value: object) -> str:
 
 
 def strip_contacts(text: str) -> str:
-    text = _EMAIL.sub(CONTACT_REMOVED, text)
-    return _PHONE.sub(CONTACT_REMOVED, text)
+    # The full patterns are slow on long text: run them only where they could match.
+    if "@" in text:
+        text = _EMAIL.sub(CONTACT_REMOVED, text)
+    lower = text.lower()
+    if _PHONE_PREFIX.search(text) or any(word in lower for word in _PHONE_WORDS):
+        text = _PHONE.sub(CONTACT_REMOVED, text)
+    return text
 
 
 def has_contact(text: str) -> bool:
@@ -68,7 +76,10 @@ def markdown_text(value: object) -> str:
     text = _LINE_START.sub(r"\1\\\2", text)
     text = _NUMBERED.sub(r"\1\\\2\3", text)
     text = _ENTITY.sub("&amp;", text)
-    # A single line break is a space in Markdown; keep the writer's line breaks visible.
+    # A single line break is a space in Markdown. After a long line that ends a sentence it
+    # is the writer's paragraph break (WOCAT forms keep paragraphs that way); other line
+    # breaks (lists of measurements, addresses of a table) stay visible as line breaks.
+    text = _PARAGRAPH_END.sub(r"\1\n\n", text)
     return re.sub(r"(?<!\n)\n(?!\n)", "  \n", text)
 
 

@@ -63,8 +63,13 @@ def paragraph(label: str | None, text: object) -> str:
     return f"**{markdown_text(label)}:** {value}" if label else value
 
 
+def inline(text: object) -> str:
+    """Escaped text on one line, for a list item or a table cell."""
+    return " ".join(markdown_text(text).replace("  \n", " ").split())
+
+
 def bullets(items: Iterable[object]) -> str:
-    lines = [markdown_text(item).replace("  \n", " ") for item in items]
+    lines = [inline(item) for item in items]
     return "\n".join(f"- {line}" for line in lines if line)
 
 

@@ -79,6 +79,7 @@ def run(session: Session, path: Path, *, started_by: User | None = None,
             if progress:
                 progress(report, result, None)
     except KeyboardInterrupt:
+        session.rollback()  # the sheet being restored when Ctrl-C came is dropped whole
         _finish(session, run_row, report, ImportRunStatus.INTERRUPTED)
         raise
     _finish(session, run_row, report, ImportRunStatus.FINISHED)

@@ -6,7 +6,9 @@ the import is left alone and reported.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from practices import sheets
@@ -107,7 +109,10 @@ def undo(session: Session, run: ImportRun, *, by: User | None) -> UndoReport:
     if run.status == ImportRunStatus.UNDONE:
         raise ReviewError("this run was already undone")
     if run.status == ImportRunStatus.RUNNING:
-        raise ReviewError("this run is still going; wait for it to finish")
+        if not _stalled(session, run):
+            raise ReviewError("this run is still going; wait for it to finish")
+        run.status = ImportRunStatus.INTERRUPTED  # its process died (a crash, a kill)
+        run.message = "Stopped without finishing (the process ended)."
     report = UndoReport()
     records = session.exec(select(ImportRecord).where(ImportRecord.run_id == run.id)
                            .order_by(ImportRecord.position.desc())).all()
@@ -133,6 +138,19 @@ def undo(session: Session, run: ImportRun, *, by: User | None) -> UndoReport:
     session.add(run)
     session.commit()
     return report
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def _stalled(session: Session, run: ImportRun) -> bool:
+    """A run still marked running that has written nothing for a while: its process is gone
+    (every record commits, so a live run writes at least every few seconds)."""
+    last = session.exec(select(func.max(ImportRecord.created_at)).where(
+        ImportRecord.run_id == run.id)).one() or run.started_at
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return utcnow() - last > STALLED_AFTER
 
 
 def _undo_created(session: Session, record: ImportRecord, sheet: Sheet,

@@ -61,13 +61,26 @@ def open_source(location: str, *, token: str | None = None, client: "Http | None
     """A source for a path (file or folder) or an http(s) URL."""
     if location.startswith(("http://", "https://")):
         http = client or Http(token=token)
-        return Source(_public(location), _api_items(http, location), closers=[http.close])
+        source = Source(_public(location), iter(()), closers=[http.close])
+        source.items = _api_items(http, location, source)
+        return source
     path = Path(location)
     if path.is_dir():
         return Source(str(path), _folder_items(path))
     if path.is_file():
-        return Source(str(path), _file_items(path))
+        return Source(str(path), _file_items(path), total=_count_lines(path))
     raise SourceError(f"No such file or folder: {location}")
+
+
+def _count_lines(path: Path) -> int | None:
+    """How many records a JSON-lines file holds (a quick pass over its bytes), for the
+    progress bar; None for other files."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+        if not _complete_json(first) or not handle.read(256).strip():
+            return None
+        handle.seek(0)
+        return sum(1 for line in handle if line.strip())
 
 
 def _public(url: str) -> str:
@@ -114,8 +127,10 @@ def _json_values(handle: IO[bytes]) -> Iterator[Any]:
     if first == b"[":
         yield from ijson.items(handle, "item", use_float=True)
         return
-    lines = start.splitlines()
-    if len(lines) > 1 and _complete_json(lines[0]):
+    first_line = handle.readline()  # a JSON-lines record can be far longer than `start`
+    more = handle.read(256).strip()
+    handle.seek(0)
+    if more and _complete_json(first_line):
         for number, line in enumerate(handle, 1):
             if line.strip():
                 try:
@@ -145,8 +160,15 @@ class _Broken:
 def _loaded_item(data: Any, hint: dict, label: str) -> Item:
     if isinstance(data, _Broken):
         return Item(label, None, lambda: [Failed(label, data.reason)], label)
+    named = detail_file(Path(hint.get("filename") or ""))
+    if named and named[1] and named[1] != "en" and not hint.get("language"):
+        # A language version saved on its own: a translation of the English original.
+        hint = dict(hint, language=named[1], translations=[["en"], [named[1]]])
     number = _number_of(data, hint)
-    key = source_id(number, "", True) if number is not None else label
+    translated = named is not None and hint.get("translations") and \
+        hint.get("language") != hint["translations"][0][0]
+    key = source_id(number, hint.get("language") or "", not translated) \
+        if number is not None else label
     updated = parse_time(hint.get("updated")) or _updated_of(data)
     return Item(key, updated, lambda: list(map_record(data, hint=hint)), label)
 
@@ -163,13 +185,28 @@ def _updated_of(data: Any) -> datetime | None:
     return parse_time(version.get("updated_at")) if isinstance(version, dict) else None
 
 
+# A saved v2 detail: "…technologies_1724.json", or a language version of it,
+# "…technologies_1724.fr.json" (also "_fr" or "-fr" before ".json").
+_DETAIL_NAME = re.compile(r"(?<![0-9a-z])technologies_(\d+)(?:[._-]([a-z]{2}))?\.json$",
+                          re.IGNORECASE)
+
+
+def detail_file(path: Path) -> tuple[int, str | None] | None:
+    """(technology number, language or None) for a saved v2 detail file's name."""
+    match = _DETAIL_NAME.search(path.name)
+    if not match:
+        return None
+    return int(match.group(1)), match.group(2).lower() if match.group(2) else None
+
+
 def _list_page_items(page: Path, consumed: set[Path]) -> Iterator[Item]:
-    """A saved v2 list page: each summary's detail is a file beside it named by its code."""
-    details = {}
-    for path in page.parent.iterdir():
-        match = re.search(r"(?<![0-9a-z])(technologies_\d+)(?![0-9])", path.name)
-        if match and path.suffix.lower() == ".json" and path != page:
-            details[match.group(1)] = path
+    """A saved v2 list page: each summary's detail is a file beside it named by its code
+    (language versions named with the language after it: technologies_1724.fr.json)."""
+    details: dict[int, dict[str | None, Path]] = {}
+    for path in sorted(page.parent.iterdir()):
+        named = detail_file(path) if path != page else None
+        if named:
+            details.setdefault(named[0], {})[named[1]] = path
     with page.open("rb") as handle:
         for summary in ijson.items(handle, "results.item", use_float=True):
             code = str(summary.get("code") or "")
@@ -180,13 +217,27 @@ def _list_page_items(page: Path, consumed: set[Path]) -> Iterator[Item]:
                 continue
             key = source_id(number, "", True)
             hint = _hint(summary)
-            detail = details.get(f"technologies_{number}")
-            if detail is None:
+            files = details.get(number)
+            if not files:
                 reason = f"no detail file for {code} beside {page.name}"
                 yield Item(key, hint["updated"], lambda r=reason, k=key: [Failed(k, r)], code)
                 continue
-            consumed.add(detail)
-            yield Item(key, hint["updated"], lambda d=detail, h=hint: _load_file(d, h), code)
+            consumed.update(files.values())
+            yield Item(key, hint["updated"], lambda f=files, h=hint: _load_files(f, h), code)
+
+
+def _load_files(files: dict[str | None, Path], hint: dict) -> Loaded:
+    """Every language version of one record, its original first."""
+    own = hint.get("language") or "en"
+    by_language = {language or own: path for language, path in files.items()}
+    languages = [lang for lang, *_ in hint.get("translations") or ()] or [own]
+    languages += [lang for lang in by_language if lang not in languages]
+    hint = dict(hint, translations=[[lang] for lang in languages])
+    results: list[Incoming | Failed] = []
+    for language in languages:
+        if language in by_language:
+            results.extend(_load_file(by_language[language], dict(hint, language=language)))
+    return results
 
 
 def _hint(summary: dict) -> dict:
@@ -260,11 +311,14 @@ class FetchError(SourceError):
     """One URL could not be fetched even after retries."""
 
 
-def _api_items(http: Http, url: str) -> Iterator[Item]:
+def _api_items(http: Http, url: str, source: Source) -> Iterator[Item]:
     first = http.get_json(url)
     if isinstance(first, dict) and isinstance(first.get("results"), list):
+        if isinstance(first.get("count"), int):
+            source.total = first["count"]
         yield from _paged_items(http, url, first)
     elif isinstance(first, list):
+        source.total = len(first)
         yield from _database_items(http, url, first)
     elif isinstance(first, dict):
         yield _loaded_item(first, {"language": _url_language(url)}, _public(url))

@@ -18,6 +18,7 @@ finishes the job; a dry run decides the same way and writes nothing.
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,10 +75,15 @@ class Report:
 Progress = Callable[[Report, Result, int | None], None]
 
 
-def importer_account(session: Session, kind: str = "wocat") -> User:
-    """The account imported revisions are written by; it cannot sign in."""
+def importer_account(session: Session, kind: str = "wocat", *, create: bool = True) -> User:
+    """The account imported revisions are written by; it cannot sign in.
+
+    A dry run passes `create=False`: it gets an unsaved stand-in, so that it writes nothing.
+    """
     name, email = IMPORTERS.get(kind, IMPORTERS["wocat"])
     user = session.exec(select(User).where(User.email == email)).first()
+    if user is None and not create:
+        return User(email=email, name=name, role=Role.CONTRIBUTOR, active=False)
     if user is None:
         user = User(email=email, name=name, role=Role.CONTRIBUTOR, active=False,
                     password_hash="!imports-only")
@@ -90,58 +96,72 @@ def run_import(session: Session, items: Iterable[Item], *, kind: str, source: st
                author: User, started_by: User | None = None, dry_run: bool = False,
                since: datetime | None = None, force: bool = False, total: int | None = None,
                keep_results: bool = False, progress: Progress | None = None,
-               run: ImportRun | None = None) -> Report:
+               run: ImportRun | None = None, index_alongside: bool = False) -> Report:
     """Import every item; the report says what happened (or would, for a dry run).
 
     `run` is an ImportRun row made beforehand (the web UI makes it to show its page at once).
+    `index_alongside`: another process keeps the search index up to date meanwhile (see
+    `wiki.import_cli.indexing_alongside`), so this one never waits for it.
     """
     if run is None and not dry_run:
         run = ImportRun(kind=kind, source=source[:500], total=total,
                         started_by_id=started_by.id if started_by else None)
         session.add(run)
         session.commit()
-    syncer = Syncer(session, run, author, dry_run=dry_run)
     report = Report(run.id if run else None)
+    syncer = Syncer(session, run, author, dry_run=dry_run, counts=report.counts,
+                    search_batches=not index_alongside)
     try:
         for item in items:
             for result in syncer.item(item, since=since, force=force):
-                report.counts[result.outcome] += 1
                 if keep_results:
                     report.results.append(result)
-                if run is not None:
-                    run.counts = dict(report.counts)
-                    session.add(run)
-                    session.commit()
                 if progress:
                     progress(report, result, total)
     except KeyboardInterrupt:
+        session.rollback()  # the record being written when Ctrl-C came is dropped whole
         _finish(session, run, report, ImportRunStatus.INTERRUPTED,
-                "Interrupted; run the import again to finish it.")
+                "Interrupted; run the import again to finish it.", syncer.search_batches)
         raise
     except SourceError as stopped:
         session.rollback()
-        _finish(session, run, report, ImportRunStatus.FAILED, str(stopped))
+        _finish(session, run, report, ImportRunStatus.FAILED, str(stopped),
+                syncer.search_batches)
         return report
-    _finish(session, run, report, ImportRunStatus.FINISHED, "")
+    _finish(session, run, report, ImportRunStatus.FINISHED, "", syncer.search_batches)
     return report
 
 
 def _finish(session: Session, run: ImportRun | None, report: Report, status: str,
-            message: str) -> None:
+            message: str, search_batches: bool = True) -> None:
     report.status, report.error = status, message
     if run is None:
         return
+    session.info[SEARCH_FLAG] = search_batches  # whatever the batches left for the index
     run.status, run.message, run.finished_at = status, message, utcnow()
     run.counts = dict(report.counts)
     session.add(run)
     session.commit()
 
 
+# The search index follows every commit that logs a sheet change (search.service listens
+# for this flag in `session.info`). Record by record, that is one index commit per record;
+# an import lets it catch up in batches instead: at most SEARCH_EVERY records or
+# SEARCH_SECONDS behind, and at the end of the run.
+SEARCH_FLAG = "search_changes"
+SEARCH_EVERY = 100
+SEARCH_SECONDS = 2.0
+
+
 class Syncer:
     def __init__(self, session: Session, run: ImportRun | None, author: User, *,
-                 dry_run: bool):
+                 dry_run: bool, counts: dict[str, int] | None = None,
+                 search_batches: bool = True):
         self.session, self.run, self.author, self.dry_run = session, run, author, dry_run
+        self.counts = counts if counts is not None else dict.fromkeys(OUTCOMES, 0)
         self.position = 0
+        self.unindexed, self.indexed_at = 0, time.monotonic()
+        self.search_batches = search_batches
         self.planned: set[str] = set()  # keys a dry run would have created
 
     def item(self, item: Item, *, since: datetime | None, force: bool) -> Iterable[Result]:
@@ -161,6 +181,8 @@ class Syncer:
         except Exception as broken:  # a record that cannot be read never stops the others
             loaded = [Failed(item.key, f"unreadable record: {broken!r}"[:300], item.label)]
         for incoming in loaded:
+            if isinstance(incoming, Failed) and incoming.key in ("", "?"):  # say which one
+                incoming = Failed(item.key, incoming.reason, incoming.title or item.label)
             yield self.one(incoming)
 
     def _seen(self, key: str, updated: datetime) -> Sheet | None:
@@ -186,8 +208,10 @@ class Syncer:
         return self._save(result)
 
     def _save(self, result: Result, record: ImportRecord | None = None) -> Result:
+        """Count the result and commit the record with its outcome, all or nothing."""
         self.position += 1
         if self.dry_run or self.run is None:
+            self.counts[result.outcome] += 1
             return result
         record = record or self._pending_record or ImportRecord(run_id=self.run.id,
                                                                  outcome=result.outcome)
@@ -197,8 +221,22 @@ class Syncer:
             result.reason
         record.notes, record.sheet_id = result.notes, result.sheet_id
         self.session.add(record)
+        self.run.counts = dict(self.counts) | {
+            result.outcome: self.counts[result.outcome] + 1}
+        self.session.add(self.run)
+        self.session.flush()
+        self._batch_search()
         self.session.commit()
-        return result
+        self.counts[result.outcome] += 1  # only once it is saved: an interrupted run's
+        return result                     # counts say what it wrote
+
+    def _batch_search(self) -> None:
+        if self.session.info.pop(SEARCH_FLAG, False):
+            self.unindexed += 1
+        if self.search_batches and self.unindexed and (self.unindexed >= SEARCH_EVERY
+                               or time.monotonic() - self.indexed_at >= SEARCH_SECONDS):
+            self.session.info[SEARCH_FLAG] = True  # this commit lets the index catch up
+            self.unindexed, self.indexed_at = 0, time.monotonic()
 
     _pending_record: ImportRecord | None = None
 

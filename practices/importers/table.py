@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from practices.fields import FIELDS, FIELDS_BY_NAME
+from practices.fields import FIELDS, FIELDS_BY_NAME, InvalidFields
 from practices.impacts import IMPACT_INDICATORS
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item
 from practices.models import SheetStatus
+from practices.sheets import Content
 from practices.slugs import is_valid_slug, slugify
 from practices.vocab import country_from_wocat, normalize_label, vocabulary
 
@@ -161,11 +162,25 @@ def parse_row(number: int, row: dict[str, Any]) -> Incoming | Failed:
             problems.append(f"{spec.name}: {problem}")
     label = f"row {number}"
     key = text["source_id"] or f"table:{slug or slugify(title)}"
+    if title:  # the checks every sheet must pass, reported together with the rest
+        problems.extend(problem for problem in _checked(fields, text) if problem not in problems)
     if problems:
         return Failed(label, "\n".join(problems), title or label)
     return Incoming(key=key, title=title, summary=text["summary"], body=text["body"],
                     fields=fields, source=_source(key), slug=slug, status=status,
                     translation_of=text["translation_of"] or None, origin=label)
+
+
+def _checked(fields: dict[str, Any], text: dict[str, str]) -> list[str]:
+    """The problems `Content.checked` finds in a row, one "column: problem" each."""
+    from practices.importers.sync import describe_errors
+
+    try:
+        Content.checked(title=text["title"], summary=text["summary"], body=text["body"],
+                        fields=fields)
+    except InvalidFields as invalid:
+        return describe_errors(invalid).split("\n")
+    return []
 
 
 def _source(key: str) -> str:

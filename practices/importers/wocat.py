@@ -81,6 +81,37 @@ HEADINGS = {
 }
 
 
+# Column heads of the body's tables, by language (English for any other).
+WORDS = {
+    "en": ("Indicator", "Score (−3…+3)", "Direction", "Comment", "Input", "Unit", "Quantity",
+           "Cost per unit", "Total", "% borne by land users"),
+    "fr": ("Indicateur", "Note (−3…+3)", "Sens", "Commentaire", "Intrant", "Unité", "Quantité",
+           "Coût unitaire", "Total", "% à la charge des exploitants"),
+    "es": ("Indicador", "Puntuación (−3…+3)", "Dirección", "Comentario", "Insumo", "Unidad",
+           "Cantidad", "Costo por unidad", "Total", "% a cargo de los usuarios de la tierra"),
+    "ar": ("المؤشر", "الدرجة (−3…+3)", "الاتجاه", "تعليق", "المُدخل", "الوحدة", "الكمية",
+           "تكلفة الوحدة", "الإجمالي", "% يتحملها مستخدمو الأراضي"),
+}
+_WORD_KEYS = ("indicator", "score", "direction", "comment", "input", "unit", "quantity",
+              "per_unit", "total", "borne")
+SOURCE_NOTES = {
+    "fr": {"text": "Base de données mondiale GDT de WOCAT, technologie {id}{edition}. "
+                   "Licence : CC BY-NC-SA 3.0.", "edition": ", questionnaire édition {edition}",
+           "link": "Fiche originale"},
+    "es": {"text": "Base de datos global de MST de WOCAT, tecnología {id}{edition}. "
+                   "Licencia: CC BY-NC-SA 3.0.", "edition": ", cuestionario edición {edition}",
+           "link": "Registro original"},
+    "ar": {"text": "قاعدة بيانات WOCAT العالمية للإدارة المستدامة للأراضي، التقنية {id}{edition}. "
+                   "الترخيص: CC BY-NC-SA 3.0.", "edition": "، إصدار الاستبيان {edition}",
+           "link": "السجل الأصلي"},
+}
+
+
+def _words(language: str, *keys: str) -> tuple[str, ...]:
+    words = dict(zip(_WORD_KEYS, WORDS.get(language, WORDS["en"]), strict=True))
+    return tuple(words[key] for key in keys)
+
+
 @dataclass
 class Impact:
     key: str  # the source's indicator key
@@ -267,7 +298,7 @@ def _body(record: Mapped) -> str:
     impacts = sorted(record.impacts, key=lambda i: (i.indicator != "soil_organic_matter",))
     if impacts:
         record.sections.setdefault("impacts", []).insert(0, table(
-            ("Indicator", "Score (−3…+3)", "Direction", "Comment"),
+            _words(record.language, "indicator", "score", "direction", "comment"),
             ((impact.label, f"{impact.score:+d}",
               f"{impact.left} → {impact.right}" if impact.left or impact.right else "",
               impact.comment) for impact in impacts)))
@@ -283,8 +314,9 @@ def _body(record: Mapped) -> str:
 
 def _cost_table(items: list[Cost], record: Mapped) -> str:
     currency = record.currency or record.currency_text
-    return table(("Input", "Unit", "Quantity", f"Cost per unit {currency}".strip(),
-                  f"Total {currency}".strip(), "% borne by land users"),
+    words = _words(record.language, "input", "unit", "quantity", "per_unit", "total", "borne")
+    return table((*words[:3], f"{words[3]} {currency}".strip(), f"{words[4]} {currency}".strip(),
+                  words[5]),
                  ((item.item, item.unit, _num(item.quantity), _num(item.per_unit),
                    _num(item.total), _num(item.land_users_pct)) for item in items))
 
@@ -294,13 +326,18 @@ def _num(value: float | None) -> str:
 
 
 def _source_note(record: Mapped) -> str:
-    parts = [f"WOCAT Global SLM Database, technology {record.id}"]
-    if record.edition:
-        parts.append(f"questionnaire edition {record.edition}")
-    text = paragraph(None, ", ".join(parts) + ". Licence: CC BY-NC-SA 3.0.")
-    if record.public_url:
-        text += f" <{record.public_url}>"
-    return text
+    """Where the sheet comes from, in the record's language (so that it reads in order in a
+    right-to-left body too: the address is behind words, not written out)."""
+    note = SOURCE_NOTES.get(record.language)
+    if note is None:
+        parts = [f"WOCAT Global SLM Database, technology {record.id}"]
+        if record.edition:
+            parts.append(f"questionnaire edition {record.edition}")
+        text = paragraph(None, ", ".join(parts) + ". Licence: CC BY-NC-SA 3.0.")
+        return text + f" <{record.public_url}>" if record.public_url else text
+    edition = note["edition"].format(edition=record.edition) if record.edition else ""
+    text = paragraph(None, note["text"].format(id=record.id, edition=edition))
+    return text + f" [{note['link']}]({record.public_url})" if record.public_url else text
 
 
 def technology_number(value: object) -> int | None:

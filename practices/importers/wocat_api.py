@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from practices.importers.cleaning import clean_text
-from practices.importers.incoming import bullets, bullets_of, number, paragraph, parse_time
+from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph, parse_time
 from practices.importers.wocat import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
 
 ENVIRONMENT = (
@@ -43,6 +43,117 @@ ADOPTION = (
     ("Comments on adoption", "adoption_comments"), ("Modified to adapt", "adaptation_yes"),
     ("Adapted to", "adaptation_modification"), ("Adaptation", "adaptation_specify"),
 )
+# Cost categories of the breakdowns, in the record's language (English otherwise).
+CATEGORIES = {
+    "fr": {"labour": "Main-d'œuvre", "equipment": "Équipement",
+           "plant_material": "Matériel végétal", "fertilizers_biocides": "Engrais et biocides",
+           "construction_material": "Matériaux de construction", "other": "Autre"},
+    "es": {"labour": "Mano de obra", "equipment": "Equipo", "plant_material": "Material vegetal",
+           "fertilizers_biocides": "Fertilizantes y biocidas",
+           "construction_material": "Material de construcción", "other": "Otro"},
+    "ar": {"labour": "العمالة", "equipment": "المعدات", "plant_material": "المواد النباتية",
+           "fertilizers_biocides": "الأسمدة والمبيدات", "construction_material": "مواد البناء",
+           "other": "أخرى"},
+}
+# The words of the body's labels for a new-API record, in the record's language (English
+# for any language not listed): (English, French, Spanish, Arabic).
+_LABELS = (
+    ("Sites considered", "Sites pris en compte", "Sitios considerados", "المواقع المدروسة"),
+    ("Spread", "Diffusion", "Difusión", "الانتشار"),
+    ("Area", "Superficie", "Superficie", "المساحة"),
+    ("Protected area", "Aire protégée", "Área protegida", "منطقة محمية"),
+    ("Other purpose", "Autre objectif", "Otro propósito", "غرض آخر"),
+    ("Year of implementation", "Année de mise en œuvre", "Año de implementación",
+     "سنة التنفيذ"),
+    ("Implemented", "Mise en œuvre", "Implementada", "نُفذت"),
+    ("How it was introduced", "Mode d'introduction", "Cómo se introdujo", "طريقة إدخالها"),
+    ("Introduction", "Introduction", "Introducción", "الإدخال"),
+    ("Land use details", "Détails de l'utilisation des terres", "Detalles del uso de la tierra",
+     "تفاصيل استخدام الأراضي"),
+    ("Land use", "Utilisation des terres", "Uso de la tierra", "استخدام الأراضي"),
+    ("Other SLM group", "Autre groupe GDT", "Otro grupo MST", "مجموعة أخرى"),
+    ("SLM measures", "Mesures GDT", "Medidas MST", "تدابير الإدارة المستدامة"),
+    ("Other measures", "Autres mesures", "Otras medidas", "تدابير أخرى"),
+    ("Comments on measures", "Commentaires sur les mesures", "Comentarios sobre las medidas",
+     "تعليقات على التدابير"),
+    ("Degradation addressed", "Dégradation traitée", "Degradación abordada",
+     "التدهور المعالَج"),
+    ("Other degradation", "Autre dégradation", "Otra degradación", "تدهور آخر"),
+    ("Degradation", "Dégradation", "Degradación", "التدهور"),
+    ("Goal regarding degradation", "Objectif face à la dégradation",
+     "Objetivo frente a la degradación", "الهدف المتعلق بالتدهور"),
+    ("Comments", "Commentaires", "Comentarios", "تعليقات"),
+    ("Access to services", "Accès aux services", "Acceso a servicios", "الوصول إلى الخدمات"),
+    ("Remaining costs", "Autres coûts", "Costos restantes", "التكاليف المتبقية"),
+    ("Most important cost factors", "Principaux facteurs de coût",
+     "Factores de costo más importantes", "أهم عوامل التكلفة"),
+    ("Exchange rate (local currency per USD)", "Taux de change (monnaie locale pour 1 USD)",
+     "Tipo de cambio (moneda local por USD)", "سعر الصرف (العملة المحلية لكل دولار)"),
+    ("Labour cost per day", "Coût de la main-d'œuvre par jour", "Costo de mano de obra por día",
+     "تكلفة العمالة اليومية"),
+    ("In the land users' view", "Selon les exploitants", "Según los usuarios de la tierra",
+     "من وجهة نظر مستخدمي الأراضي"),
+    ("In the compiler's view", "Selon le compilateur", "Según el compilador",
+     "من وجهة نظر المُعِدّ"),
+    ("Water supply", "Approvisionnement en eau", "Suministro de agua", "إمدادات المياه"),
+    ("Water supply (other)", "Approvisionnement en eau (autre)", "Suministro de agua (otro)",
+     "إمدادات المياه (أخرى)"),
+    ("Comments on water supply", "Commentaires sur l'approvisionnement en eau",
+     "Comentarios sobre el suministro de agua", "تعليقات على إمدادات المياه"),
+    ("Rainfall", "Précipitations", "Precipitación", "الأمطار"),
+    ("Meteorological station", "Station météorologique", "Estación meteorológica",
+     "محطة الأرصاد"),
+    ("Climate", "Climat", "Clima", "المناخ"),
+    ("Landforms", "Formes du relief", "Formas del relieve", "أشكال التضاريس"),
+    ("Topography", "Topographie", "Topografía", "الطبوغرافيا"),
+    ("Comments on topography", "Commentaires sur la topographie",
+     "Comentarios sobre la topografía", "تعليقات على الطبوغرافيا"),
+    ("Soil texture below 20 cm", "Texture du sol sous 20 cm", "Textura del suelo bajo 20 cm",
+     "قوام التربة تحت 20 سم"),
+    ("Soils", "Sols", "Suelos", "التربة"),
+    ("Groundwater table", "Nappe phréatique", "Nivel freático", "منسوب المياه الجوفية"),
+    ("Surface water", "Eaux de surface", "Agua superficial", "المياه السطحية"),
+    ("Water quality", "Qualité de l'eau", "Calidad del agua", "جودة المياه"),
+    ("Salinization", "Salinisation", "Salinización", "التملح"),
+    ("Flooding", "Inondations", "Inundaciones", "الفيضانات"),
+    ("Comments on water", "Commentaires sur l'eau", "Comentarios sobre el agua",
+     "تعليقات على المياه"),
+    ("Species diversity", "Diversité des espèces", "Diversidad de especies", "تنوع الأنواع"),
+    ("Habitat diversity", "Diversité des habitats", "Diversidad de hábitats", "تنوع الموائل"),
+    ("Biodiversity", "Biodiversité", "Biodiversidad", "التنوع البيولوجي"),
+    ("Sedentary or nomadic", "Sédentaires ou nomades", "Sedentarios o nómadas", "مستقرون أو رحّل"),
+    ("Market orientation", "Orientation du marché", "Orientación al mercado", "التوجه نحو السوق"),
+    ("Off-farm income", "Revenus hors exploitation", "Ingresos fuera de la finca",
+     "الدخل من خارج المزرعة"),
+    ("Relative level of wealth", "Niveau relatif de richesse", "Nivel relativo de riqueza",
+     "مستوى الثروة النسبي"),
+    ("Individuals or groups", "Individus ou groupes", "Individuos o grupos", "أفراد أو مجموعات"),
+    ("Mechanisation", "Mécanisation", "Mecanización", "المكننة"),
+    ("Gender", "Genre", "Género", "الجنس"),
+    ("Age", "Âge", "Edad", "العمر"),
+    ("Land users", "Exploitants", "Usuarios de la tierra", "مستخدمو الأراضي"),
+    ("Land size", "Taille des terres", "Tamaño de la tierra", "مساحة الأرض"),
+    ("Scale", "Échelle", "Escala", "النطاق"),
+    ("Land ownership", "Propriété foncière", "Propiedad de la tierra", "ملكية الأرض"),
+    ("Land use rights", "Droits d'utilisation des terres", "Derechos de uso de la tierra",
+     "حقوق استخدام الأراضي"),
+    ("Water use rights", "Droits d'utilisation de l'eau", "Derechos de uso del agua",
+     "حقوق استخدام المياه"),
+    ("Comments on ownership", "Commentaires sur la propriété", "Comentarios sobre la propiedad",
+     "تعليقات على الملكية"),
+    ("Land users who adopted the Technology", "Exploitants ayant adopté la technologie",
+     "Usuarios que adoptaron la tecnología", "مستخدمو الأراضي الذين تبنوا التقنية"),
+    ("Quantified", "Quantification", "Cuantificación", "التقدير الكمي"),
+    ("Adopted spontaneously", "Adoptée spontanément", "Adoptada espontáneamente",
+     "تبنٍّ تلقائي"),
+    ("Comments on adoption", "Commentaires sur l'adoption", "Comentarios sobre la adopción",
+     "تعليقات على التبني"),
+    ("Modified to adapt", "Modifiée pour s'adapter", "Modificada para adaptarse",
+     "عُدّلت للتكيف"),
+    ("Adapted to", "Adaptée à", "Adaptada a", "تكيفت مع"),
+    ("Adaptation", "Adaptation", "Adaptación", "التكيف"),
+)
+LABELS = {row[0]: dict(zip(("fr", "es", "ar"), row[1:], strict=True)) for row in _LABELS}
 MEASURE_LISTS = ("agronomic", "vegetative", "structural", "management")
 DEGRADATION_LISTS = ("erosion_water", "erosion_wind", "chemical", "physical", "biological",
                      "water_sub")
@@ -80,6 +191,10 @@ class Texts:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return clean_text(value)
         return ""
+
+    def label(self, english: str) -> str:
+        """A label of the body in the record's language (English when not translated)."""
+        return LABELS.get(english, {}).get(self.language, english)
 
     def answer(self, value: Any) -> str:
         """Any answer as words: enums lower-cased, booleans as yes/no, lists joined."""
@@ -125,7 +240,7 @@ def _points(geometry: Any) -> list[list[float]]:
 
 
 def _described(version: dict, t: Texts, pairs) -> list[str]:
-    return [paragraph(label, t.answer(version.get(key))) for label, key in pairs
+    return [paragraph(t.label(label), t.answer(version.get(key))) for label, key in pairs
             if t.answer(version.get(key))]
 
 
@@ -153,14 +268,14 @@ def _classification(version: dict, record: Mapped, t: Texts) -> None:
     degradation = version.get("degradation") or {}
     record.code("degradation_addressed", "degradation_addressed", "Degradation",
                 [code for name in DEGRADATION_LISTS for code in degradation.get(name) or ()])
-    details = [paragraph("Land use details", _land_use_details(landuse, t)),
-               paragraph("Land use", t(version.get("landuse_comments"))),
-               paragraph("Other SLM group", t(version.get("slm_group_other"))),
-               paragraph("SLM measures", t.answer(measures.get("value"))),
-               paragraph("Other measures", t(measures.get("other"))),
-               paragraph("Comments on measures", t(measures.get("comments"))),
-               paragraph("Degradation addressed", t.answer(degradation.get("value"))),
-               paragraph("Other degradation", t(degradation.get("other"))),
+    details = [paragraph(t.label("Land use details"), _land_use_details(landuse, t)),
+               paragraph(t.label("Land use"), t(version.get("landuse_comments"))),
+               paragraph(t.label("Other SLM group"), t(version.get("slm_group_other"))),
+               paragraph(t.label("SLM measures"), t.answer(measures.get("value"))),
+               paragraph(t.label("Other measures"), t(measures.get("other"))),
+               paragraph(t.label("Comments on measures"), t(measures.get("comments"))),
+               paragraph(t.label("Degradation addressed"), t.answer(degradation.get("value"))),
+               paragraph(t.label("Other degradation"), t(degradation.get("other"))),
                *_described(version, t, (("Degradation", "degradation_comments"),
                                         ("Goal regarding degradation", "prevention"),
                                         ("Comments", "prevention_comments")))]
@@ -183,7 +298,7 @@ def _classification(version: dict, record: Mapped, t: Texts) -> None:
     blocks = _described(version, t, ENVIRONMENT)
     services = ", ".join(f"{name}: {t.answer(level)}" for name, level in access.items()
                          if isinstance(level, str) and name != "other_specify" and level)
-    blocks.append(paragraph("Access to services", services))
+    blocks.append(paragraph(t.label("Access to services"), services))
     record.add("environment", bullets_of(blocks))
 
 
@@ -215,7 +330,7 @@ def _costs(version: dict, record: Mapped, t: Texts) -> None:
                       for item in version.get(f"{name}_activities") or () if isinstance(item,
                                                                                        dict)]
         record.add(name, "\n".join(
-            f"{index}. {paragraph(None, activity)}" + (f" ({paragraph(None, timing)})"
+            f"{index}. {inline(activity)}" + (f" ({inline(timing)})"
                                                        if timing else "")
             for index, (activity, timing) in enumerate(
                 [pair for pair in activities if pair[0]], 1)),
@@ -228,18 +343,21 @@ def _costs(version: dict, record: Mapped, t: Texts) -> None:
                 total = quantity * per_unit if quantity is not None and per_unit is not None \
                     else number(row.get("total_costs"))
                 what = t(row.get("specify_text"))
-                items.append(Cost(f"{category.replace('_', ' ')}: {what}".strip(": "),
+                kind = CATEGORIES.get(t.language, {}).get(category) or \
+                    category.replace("_", " ").capitalize()
+                items.append(Cost(f"{kind}: {what}".strip(": "),
                                   t(row.get("units")), quantity, per_unit, total,
                                   number(row.get("percentage_costs"))))
         if not items:
             setattr(record, f"{name}_total", number(version.get(f"{name}_total_estimation")))
-        record.add(name, paragraph("Remaining costs", t(version.get(f"{name}_remaining_costs"))),
+        record.add(name, paragraph(t.label("Remaining costs"),
+                                   t(version.get(f"{name}_remaining_costs"))),
                    paragraph(None, t(version.get(f"{name}_comments"))))
-    record.add("benefits", paragraph("Most important cost factors",
+    record.add("benefits", paragraph(t.label("Most important cost factors"),
                                      t(version.get("most_important_cost_factors"))),
-               paragraph("Exchange rate (local currency per USD)",
+               paragraph(t.label("Exchange rate (local currency per USD)"),
                          t.answer(currency.get("exchange_rate"))),
-               paragraph("Labour cost per day", t(currency.get("labour_day_cost"))))
+               paragraph(t.label("Labour cost per day"), t(currency.get("labour_day_cost"))))
 
 
 def _impacts(version: dict, record: Mapped, t: Texts) -> None:
@@ -280,14 +398,14 @@ def _conclusions(version: dict, record: Mapped, t: Texts) -> None:
         if key.startswith("costbenefit_") and key != "costbenefit_comments" and value),
         paragraph(None, t(version.get("costbenefit_comments"))))
     record.add("adoption", *_described(version, t, ADOPTION))
-    for who, label in (("landuser", "In the land users' view"),
-                       ("compiler", "In the compiler's view")):
+    for who, label in (("landuser", t.label("In the land users' view")),
+                       ("compiler", t.label("In the compiler's view"))):
         strengths = [t(item) for item in version.get(f"strengths_{who}") or ()]
         if any(strengths):
             record.add("strengths", f"**{label}**\n\n" + bullets(strengths))
         pairs = [(t(item.get("weakness")), t(item.get("overcome")))
                  for item in version.get(f"weaknesses_{who}") or () if isinstance(item, dict)]
-        lines = [f"- {paragraph(None, weakness)}" + (f" → {paragraph(None, overcome)}"
+        lines = [f"- {inline(weakness)}" + (f" → {inline(overcome)}"
                                                      if overcome else "")
                  for weakness, overcome in pairs if weakness]
         if lines:

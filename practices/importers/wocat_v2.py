@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from practices.importers.cleaning import clean_text, one_line
-from practices.importers.incoming import bullets, bullets_of, number, paragraph
+from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph
 from practices.importers.wocat import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
 
 _NOT_IMPACTS = {"quant_before", "quant_after", "specify", "comments", "other_specify",
@@ -245,7 +245,7 @@ def _costs(tree: Tree, record: Mapped) -> None:
                       zip(tree.texts(activity_group, f"tech_{kind}_activity"),
                           tree.texts(activity_group, f"tech_{kind}_timing") + [""] * 50,
                           strict=False) if activity]
-        record.add(name, "\n".join(f"{index}. {paragraph(None, activity)}"
+        record.add(name, "\n".join(f"{index}. {inline(activity)}"
                                    for index, activity in enumerate(activities, 1)),
                    paragraph(None, tree.text(comment_group, f"tech_{kind}_comments")))
         items = getattr(record, name)
@@ -349,8 +349,8 @@ def _conclusions(tree: Tree, record: Mapped) -> None:
             tree.texts(group, "weaknesses_overcome") + [""] * 50, strict=False) if weakness]
         if pairs:
             record.add("weaknesses", f"**{tree.label(group, f'weaknesses_{key}')}**\n\n"
-                       + "\n".join(f"- {paragraph(None, weakness).replace('  ', ' ')}"
-                                   + (f" → {paragraph(None, overcome)}" if overcome else "")
+                       + "\n".join(f"- {inline(weakness)}"
+                                   + (f" → {inline(overcome)}" if overcome else "")
                                    for weakness, overcome in pairs))
     titles = tree.texts("qg_references", "references_title")
     sources = tree.texts("qg_references", "references_source")

@@ -27,12 +27,18 @@ def samples() -> Path:
 @pytest.fixture
 def run_wocat(session):
     """Import a path or URL as the CLI does; returns the report (with results kept)."""
+    return wocat_runner(session)
+
+
+def wocat_runner(session):
     def run(location, **options) -> sync.Report:
         source = sources.open_source(str(location), client=options.pop("client", None))
         try:
             return sync.run_import(session, source.items, kind="wocat",
                                    source=source.description,
-                                   author=sync.importer_account(session), keep_results=True,
+                                   author=sync.importer_account(
+                                       session, create=not options.get("dry_run")),
+                                   keep_results=True,
                                    **options)
         finally:
             source.close()

@@ -2,13 +2,18 @@
 
 They follow the shapes described in ../shared/wocat/README.md but hold made-up text only
 (the real samples carry personal data and a non-commercial licence and stay in shared/).
-`size` pads the description so that a record weighs about that many bytes.
+`size` makes a record weigh about that many bytes, in the proportions of the real samples:
+free text is about a quarter of a new-API record (7810: 16,000 characters of text in
+62 kB) and a twentieth of a v2 detail (1724: 13,000 characters in 303 kB); the rest is
+structure the importer reads past (image renditions; unanswered questions with their
+labels and choice lists).
 """
 
 import json
 
-WORDS = ("soil water cover bund terrace mulch compost tree shrub grass slope runoff "
-         "infiltration carbon farmer village season rain harvest seed yield").split()
+WORDS = ["soil", "water", "cover", "bund", "terrace", "mulch", "compost", "tree", "shrub", "grass",
+         "slope", "runoff", "infiltration", "carbon", "farmer", "village", "season", "rain",
+         "harvest", "seed", "yield"]
 
 
 def _text(seed: int, words: int) -> str:
@@ -22,7 +27,7 @@ def database_record(number: int, *, updated: str = "2026-01-01T10:00:00+00:00",
     primary = languages[0]
     description = description or f"Synthetic technology {number}. " + _text(number, 60)
     if size:
-        description += " " + _text(number + 1, max(0, size // 6))
+        description += " " + _text(number + 1, max(0, size // 4 // 6))
     def texts(text: str) -> dict:
         return {lang: text if lang == primary else f"[{lang}] {text}" for lang in languages}
 
@@ -52,8 +57,15 @@ def database_record(number: int, *, updated: str = "2026-01-01T10:00:00+00:00",
         "weaknesses_landuser": [{"weakness": texts("much labour"),
                                  "overcome": texts("work in groups")}],
     }
-    return {"id": number, "selected_version": version,
-            "versions": [{"id": number + 100000, "updated_at": updated, "status": 4}]}
+    record = {"id": number, "selected_version": version,
+              "versions": [{"id": number + 100000, "updated_at": updated, "status": 4}]}
+    if size:
+        image = {"id": 0, "caption": {primary: ""}, "renditions": {
+            name: f"https://wocat.net/media/qcat/images/{number}/{name}/photo.jpg"
+            for name in ("original", "large", "medium", "small", "thumbnail", "square")}}
+        count = max(0, size - len(json.dumps(record))) // len(json.dumps(image))
+        version["images"] = [dict(image, id=index) for index in range(count)]
+    return record
 
 
 def _leaf(key: str, value) -> dict:
@@ -69,7 +81,7 @@ def v2_detail(number: int, *, title: str | None = None, definition: str | None =
     """A QCAT API v2 detail tree (labels, not keywords), in English."""
     description = description or f"Synthetic v2 technology {number}. " + _text(number, 60)
     if size:
-        description += " " + _text(number + 2, max(0, size // 6))
+        description += " " + _text(number + 2, max(0, size // 20 // 6))
     groups = {
         "qg_name": {"name": _leaf("Name", title or f"Synthetic bund {number}")},
         "qg_location": {"country": _leaf("Country", "Kenya")},
@@ -101,6 +113,14 @@ def v2_detail(number: int, *, title: str | None = None, definition: str | None =
             "person_email_1": _leaf("E-mail", f"person{number}@example.org"),
             "person_phone_1": _leaf("Phone", "+41 31 631 88 22")},
     }
+    if size:  # unanswered questions, as most of a real v2 detail is
+        question = {"label": "Specify the main characteristics of the site (filler)",
+                    "value": [{"key": "", "values": [], "all_values": [
+                        [index, f"choice number {index} of a long list"]
+                        for index in range(1, 9)]}]}
+        count = max(0, size - len(json.dumps(groups))) // (len(json.dumps(question)) * 10 + 60)
+        for index in range(count):
+            groups[f"qg_filler_{index}"] = {f"filler_{n}": question for n in range(10)}
     children = {name: {"label": "", "children": questions}
                 for name, questions in groups.items()}
     return {"section_general_information": {"label": "General", "children": {

@@ -131,3 +131,19 @@ def test_a_server_that_does_not_answer_times_out(session, httpserver, run_wocat)
     assert report.results[0].outcome == "rejected"
     assert "ReadTimeout" in report.results[0].reason
 
+
+
+def test_qcat_v2_fetches_each_translation_as_a_linked_sheet(session, httpserver, run_wocat):
+    summary = dict(v2_summary(300), translations=[["en", "English"], ["es", "Spanish"]])
+    httpserver.expect_request("/en/api/v2/questionnaires/", headers=AUTH).respond_with_json(
+        {"count": 1, "next": "", "previous": "", "results": [summary]})
+    httpserver.expect_request("/en/api/v2/questionnaires/technologies_300/",
+                              headers=AUTH).respond_with_json(v2_detail(300))
+    httpserver.expect_request("/es/api/v2/questionnaires/technologies_300/", headers=AUTH
+                              ).respond_with_json(v2_detail(300, title="Bordos sintéticos"))
+    report = run_wocat(httpserver.url_for("/en/api/v2/questionnaires/"), client=patient())
+    assert report.counts["created"] == 2
+    spanish = sheet_by_source(session, "wocat:technologies_300:es")
+    assert spanish.title == "Bordos sintéticos" and spanish.language == "es"
+    assert spanish.translation_of_id == sheet_by_source(session, "wocat:technologies_300").id
+    assert spanish.source_url.endswith("/es/wocat/technologies/view/technologies_300/")

@@ -67,6 +67,10 @@ def test_new_api_record_keeps_its_arabic_text_right_to_left(client, session, sam
         html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'dir="rtl"' in html and "التشجير المقاوم للملوحة" in html
+    assert re.search(r'<h1 lang="ar" dir="(auto|rtl)"', html)  # the title reads right to left
+    # The body's own words are Arabic too: labels, table heads, the source note.
+    assert "من وجهة نظر مستخدمي الأراضي" in revision.body and "| المُدخل |" in revision.body
+    assert "[السجل الأصلي](https://qcat.wocat.net/ar/" in revision.body
 
 
 def test_no_contact_data_anywhere_in_the_database(app, session, samples, run_wocat):
