@@ -321,3 +321,143 @@ class PendingRevision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     decided_by_id: int | None = Field(default=None, foreign_key="users.id")
     decided_at: datetime | None = Field(default=None)
+
+
+
+# Discussions and endorsements (issue 6) ---------------------------------------------------
+
+
+class Thread(SQLModel, table=True):
+    """A discussion about a sheet; restricted to one college's members when college_id is set."""
+
+    __tablename__ = "threads"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="sheets.id", index=True)
+    title: str = Field(max_length=200)
+    college_id: int | None = Field(default=None, foreign_key="colleges.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    last_activity_at: datetime = Field(default_factory=utcnow, index=True)
+    resolved_at: datetime | None = Field(default=None)
+    resolved_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class Comment(SQLModel, table=True):
+    """One message of a thread. Edits keep the earlier text; hiding is reversible."""
+
+    __tablename__ = "comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="threads.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="comments.id")
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    body: str = Field(sa_type=Text)
+    quote: str = Field(default="", sa_type=Text)  # a passage of the sheet it answers
+    revision_number: int | None = Field(default=None)  # "this refers to revision N"
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_at: datetime | None = Field(default=None)
+    hidden_at: datetime | None = Field(default=None)
+    hidden_by_id: int | None = Field(default=None, foreign_key="users.id")
+    hidden_reason: str = Field(default="", max_length=300)
+
+
+class CommentVersion(SQLModel, table=True):
+    """The text a comment had before an edit."""
+
+    __tablename__ = "comment_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comments.id", index=True)
+    body: str = Field(sa_type=Text)
+    written_at: datetime
+
+
+class CommentReport(SQLModel, table=True):
+    """A reader asks the moderators to look at a comment."""
+
+    __tablename__ = "comment_reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comments.id", index=True)
+    reporter_id: int = Field(foreign_key="users.id")
+    reason: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    handled_at: datetime | None = Field(default=None)
+
+
+class Endorsement(SQLModel, table=True):
+    """A college stands behind one revision of a published sheet."""
+
+    __tablename__ = "endorsements"
+
+    id: int | None = Field(default=None, primary_key=True)
+    college_id: int = Field(foreign_key="colleges.id", index=True)
+    sheet_id: int = Field(foreign_key="sheets.id", index=True)
+    revision_id: int = Field(foreign_key="revisions.id")
+    revision_number: int
+    statement: str = Field(max_length=500)
+    endorsed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    withdrawn_at: datetime | None = Field(default=None)
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+# Watching and notifications (issue 6) ----------------------------------------------------
+
+
+class WatchTarget:
+    SHEET = "sheet"
+    THREAD = "thread"
+    COLLEGE = "college"
+    ALL = (SHEET, THREAD, COLLEGE)
+
+
+class Watch(SQLModel, table=True):
+    """A user follows a sheet, a discussion thread or a college."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "target", "target_id", name="uq_watch"),
+                      Index("ix_watches_target", "target", "target_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    target: str = Field(max_length=20)
+    target_id: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """One event, told to one user: shown in the app, in their feed, and maybe e-mailed."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    event: str = Field(max_length=30)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    sheet_id: int | None = Field(default=None, foreign_key="sheets.id")
+    # Threads, comments and colleges are referred to by id only, so that this table does not
+    # depend on the discussion tables' migration order.
+    thread_id: int | None = Field(default=None)
+    comment_id: int | None = Field(default=None)
+    college_id: int | None = Field(default=None)
+    revision_number: int | None = Field(default=None)
+    excerpt: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    read_at: datetime | None = Field(default=None)
+    emailed_at: datetime | None = Field(default=None)
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class NotificationSettings(SQLModel, table=True):
+    """Per user: whether to get e-mails, and the secret key of their private Atom feed."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    email: bool = Field(default=True)
+    feed_key: str = Field(default_factory=new_feed_key, max_length=64, unique=True, index=True)

@@ -164,6 +164,55 @@ def can_view_audit(user: User | None) -> bool:
     return can_administer(user)
 
 
+# Discussions and endorsements (issue 6) ------------------------------------------------
+# Membership of colleges lives in the database; callers pass the ids of the user's colleges.
+
+
+def can_see_thread(user: User | None, sheet: Sheet, college_id: int | None,
+                   member_of: frozenset[int] = frozenset()) -> bool:
+    """Open threads are seen with their sheet; a college's thread by its members and
+    moderators only."""
+    if not can_view(user, sheet):
+        return False
+    return college_id is None or college_id in member_of or _at_least(user, Role.MODERATOR)
+
+
+def can_comment(user: User | None, sheet: Sheet) -> bool:
+    """Members who can write (contributors and up) discuss every sheet they can see."""
+    return can_create(user) and can_view(user, sheet)
+
+
+def can_start_restricted_thread(user: User | None, college_id: int,
+                                member_of: frozenset[int] = frozenset()) -> bool:
+    return college_id in member_of or _at_least(user, Role.MODERATOR)
+
+
+def can_edit_comment(user: User | None, author_id: int | None) -> bool:
+    return user is not None and user.active and user.id == author_id
+
+
+def can_moderate_comments(user: User | None) -> bool:
+    """Hide and show comments, see hidden ones and the reports."""
+    return _at_least(user, Role.MODERATOR)
+
+
+def can_resolve_thread(user: User | None, created_by_id: int | None) -> bool:
+    return can_moderate_comments(user) or (
+        user is not None and user.active and user.id == created_by_id)
+
+
+def can_endorse(user: User | None, sheet: Sheet, college_id: int,
+                member_of: frozenset[int] = frozenset()) -> bool:
+    """A moderator who belongs to the college endorses a published sheet on its behalf."""
+    return (not sheet.is_deleted and sheet.status == SheetStatus.PUBLISHED
+            and _at_least(user, Role.MODERATOR) and college_id in member_of)
+
+
+def can_withdraw_endorsement(user: User | None, college_id: int,
+                             member_of: frozenset[int] = frozenset()) -> bool:
+    return (_at_least(user, Role.MODERATOR) and college_id in member_of) or can_administer(user)
+
+
 # One entry point -----------------------------------------------------------------------
 
 SHEET_ACTIONS: dict[str, Callable[[User | None, Sheet], bool]] = {

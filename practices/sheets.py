@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
+from practices import notifications
 from practices.fields import FieldError, InvalidFields, check_text, clean_fields, facet_values
 from practices.models import (
     ChangeLogEntry,
@@ -261,6 +262,7 @@ def _append_revision(session: Session, sheet: Sheet, content: Content, *, author
     session.flush()
     _apply(session, sheet, revision)
     _log(session, sheet, "revision")
+    notifications.revision_saved(session, sheet, revision, author)
     return revision
 
 

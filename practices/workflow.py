@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlmodel import Session, or_, select
 
-from practices import audit, policy, sheets
+from practices import audit, notifications, policy, sheets
 from practices.models import AuditEvent, Organization, Revision, Sheet, SheetStatus, User
 
 TRANSITIONS = ("sheet.create", "sheet.submit", "sheet.publish", "sheet.return", "sheet.flag",
@@ -103,6 +103,13 @@ def _move(session: Session, sheet: Sheet, actor: User, action: str, status: str,
     before = sheet.status
     sheets.set_status(session, sheet, status)
     audit.record(session, actor, action, sheet, comment, before=before, after=status)
+    notifications.status_changed(session, sheet, actor, _EVENTS[action], comment)
+
+
+# What each review step tells the people concerned.
+_EVENTS = {"sheet.submit": notifications.Event.SUBMITTED,
+           "sheet.publish": notifications.Event.PUBLISHED,
+           "sheet.return": notifications.Event.RETURNED}
 
 
 # Reading -------------------------------------------------------------------------------

@@ -6,14 +6,18 @@ from flask_wtf.csrf import CSRFProtect
 from wiki import (
     accounts,
     admin,
+    api,
     auth,
     browse,
     db,
+    discussions,
     errors,
     feeds,
     i18n,
     imports,
+    mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
+    notifications,
     organizations,
     rendering,
     review,
@@ -48,6 +52,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(imports.bp)  # issue 5: imports and exports
     review.init_app(app)
     search_views.init_app(app)  # issue 4: search page, place finder, index upkeep
+    discussions.init_app(app)  # issue 6: threads, comments, endorsements
+    notifications.init_app(app)  # issue 6: watching, notifications, e-mail
+    api.init_app(app)  # issue 7: JSON API under /api/v1/ and its OpenAPI document
     from wiki import cli
 
     cli.register(app)

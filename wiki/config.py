@@ -21,6 +21,15 @@ class Settings:
     MAX_CONTENT_LENGTH: int
     SESSION_COOKIE_SECURE: bool
     OPEN_REGISTRATION: bool = False  # private deployments: new accounts need no approval
+    # E-mail notifications are off unless SMTP_HOST is set (issue 6).
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 25
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_STARTTLS: bool = False
+    MAIL_FROM: str = "practice-wiki <noreply@localhost>"
+    # Where the wiki is reached from outside: links in e-mails sent outside a request.
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -34,6 +43,13 @@ class Settings:
             MAX_CONTENT_LENGTH=_positive_int(environ, "MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
             SESSION_COOKIE_SECURE=_flag(environ, "SESSION_COOKIE_SECURE", False),
             OPEN_REGISTRATION=_flag(environ, "OPEN_REGISTRATION", False),
+            SMTP_HOST=environ.get("SMTP_HOST", ""),
+            SMTP_PORT=_positive_int(environ, "SMTP_PORT", 25),
+            SMTP_USERNAME=environ.get("SMTP_USERNAME", ""),
+            SMTP_PASSWORD=environ.get("SMTP_PASSWORD", ""),
+            SMTP_STARTTLS=_flag(environ, "SMTP_STARTTLS", False),
+            MAIL_FROM=environ.get("MAIL_FROM") or "practice-wiki <noreply@localhost>",
+            PUBLIC_URL=(environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
         )
 
     def as_flask_config(self) -> dict:
@@ -72,7 +88,7 @@ def _positive_int(environ, name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number of bytes, not {raw!r}.") from None
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
     if value <= 0:
         raise ConfigError(f"{name} must be positive.")
     return value

@@ -117,6 +117,8 @@ def iso(moment: datetime | None) -> str:
 def rainfall_range(fields: dict) -> str:
     """'400–800 mm/yr', or an open range when a source gives only one bound."""
     low, high = fields.get("rainfall_mm_min"), fields.get("rainfall_mm_max")
+    if low is not None and low == high:  # one figure, e.g. a measured annual mean
+        return f"{low:g} mm/yr"
     if low is not None and high is not None:
         return f"{low:g}–{high:g} mm/yr"
     if low is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from practices import accounts, audit, sheets
+from practices import accounts, audit, discussions, endorsements, sheets
 from practices.models import College, Organization, Role, Sheet, SheetStatus, User
 
 HERE = Path(__file__).parent
@@ -58,7 +58,40 @@ def load(session: Session) -> DemoResult:
     for record in originals + translations:
         sheet = _create_sheet(session, record, author, organizations)
         _record_review(session, sheet, author, users[Role.MODERATOR])
+    _create_discussions(session, users)
     return DemoResult(len(records), credentials)
+
+
+def _create_discussions(session: Session, users: dict[str, User]) -> None:
+    """A few threads and an endorsement, so that the demo shows how colleges work."""
+    moderator, contributor = users[Role.MODERATOR], users[Role.CONTRIBUTOR]
+    zai = session.exec(select(Sheet).where(Sheet.slug == "zai-pits-burkina-faso")).one()
+    thread = discussions.start_thread(
+        session, zai, moderator, title="Pit spacing on very crusted soils",
+        quote="Dig pits 20–40 cm wide and 10–20 cm deep with a hoe",
+        body="Trials on the Central Plateau used closer spacing (about 60 cm) on the most "
+             "crusted plots. Should the sheet give a range by soil crust?",
+        revision_number=1)
+    first = discussions.comments_of(session, thread)[0].comment
+    discussions.reply(session, thread, contributor, parent_id=first.id,
+                      body="Farmers we work with in Yatenga keep 80 cm between pits and add "
+                           "more manure per pit instead. I can add both options with their "
+                           "labour cost.")
+    research = session.exec(select(College).where(
+        College.slug == "research-and-education")).one()
+    endorsements.endorse(session, zai, research, moderator,
+                         "Well documented by long-term trials in Burkina Faso and Niger; "
+                         "yields and soil organic matter gains are consistently reported.")
+    cover = session.exec(select(Sheet).where(
+        Sheet.slug == "cover-crops-temperate-cropland")).one()
+    ngos = session.exec(select(College).where(College.slug == "ngos")).one()
+    discussions.start_thread(
+        session, cover, contributor, title="Seed costs for smallholder programmes",
+        college_id=ngos.id,
+        body="Before we recommend this in our programmes: does anyone have seed cost figures "
+             "for mixed cover crops bought in small quantities?")
+
+
 
 
 def _create_colleges(session: Session, users: dict[str, User]) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from practices import accounts, database
-from practices.models import Role
+from practices.models import College, Role
 from wiki import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -30,9 +30,14 @@ def live_server(tmp_path_factory):
     app = create_app({"DATABASE_URL": url, "UPLOAD_DIR": str(folder / "uploads"),
                       "SEARCH_INDEX_DIR": str(folder / "index")})
     with Session(app.extensions["engine"]) as session:
-        for role in (Role.CONTRIBUTOR, Role.MODERATOR):
-            accounts.create_user(session, email=f"{role}@example.org", name=f"Test {role}",
-                                 password=PASSWORD, role=role)
+        users = [accounts.create_user(session, email=f"{role}@example.org",
+                                      name=f"Test {role}", password=PASSWORD, role=role)
+                 for role in (Role.CONTRIBUTOR, Role.MODERATOR, Role.ADMIN)]
+        college = College(slug="research", name="Research network")
+        session.add(college)
+        session.flush()
+        for user in users[:2]:  # the contributor and the moderator belong to it
+            accounts.set_colleges(session, user, [college.id])
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

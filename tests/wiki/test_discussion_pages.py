@@ -1,0 +1,130 @@
+"""Discussion pages, comment moderation and endorsements through HTTP; no restricted thread
+leaks through pages, feeds or search."""
+
+import re
+
+import pytest
+
+from practices import discussions, endorsements
+from practices.models import Role
+
+
+@pytest.fixture
+def setting(session, make_user, make_college, make_sheet):
+    author, member = make_user(name="Awa"), make_user(name="Ben")
+    moderator, outsider = make_user(Role.MODERATOR, name="Mia"), make_user(name="Olu")
+    college = make_college("Farmers' organisations", members=(member, moderator))
+    sheet = make_sheet(title="Zai pits", author=author, body="Dig pits.")
+    return author, member, moderator, outsider, college, sheet
+
+
+def test_start_a_thread_and_reply_through_the_pages(client, login, setting):
+    author, member, *_rest, sheet = setting
+    login(member)
+    with client.post(f"/practices/{sheet.slug}/discussion", data={
+            "title": "Spacing", "body": "How **far** apart?", "quote": "Dig pits.",
+            "revision_number": "1"}) as response:
+        assert response.status_code == 303
+        thread_url = response.location
+    page = client.get(thread_url).text
+    assert "<strong>far</strong>" in page and "Dig pits." in page and "about revision 1" in page
+    assert "Discussion (1)" in client.get(f"/practices/{sheet.slug}").text
+    first = re.search(r'id="comment-(\d+)"', page)[1]
+    client.post("/logout").close()
+    login(author)
+    with client.post(thread_url + "/reply", data={"body": "80 cm.", "parent_id": first}) as r:
+        assert r.status_code == 303
+    assert 'class="comment-replies"' in client.get(thread_url).text
+
+
+def test_bad_comments_keep_what_was_typed_and_change_nothing(client, login, setting):
+    _author, member, *_rest, sheet = setting
+    login(member)
+    response = client.post(f"/practices/{sheet.slug}/discussion", data={
+        "title": "Spacing", "body": "Ask @nobody-here about it"})
+    assert response.status_code == 422
+    assert "No member is called @nobody-here" in response.text
+    assert "Ask @nobody-here about it" in response.text  # the text is not lost
+    assert "Nobody has discussed this sheet yet." in response.text
+    script = client.post(f"/practices/{sheet.slug}/discussion", data={
+        "title": "XSS", "body": "<script>alert(1)</script><img src=x onerror=alert(2)>"})
+    page = client.get(script.location).text
+    assert "<script>alert" not in page
+    assert not re.search(r"<[^>]*onerror", page)  # shown as text, never as an attribute
+
+
+def test_restricted_threads_do_not_leak(client, login, session, setting):
+    _author, member, _moderator, outsider, college, sheet = setting
+    thread = discussions.start_thread(session, sheet, member, title="Members only topic",
+                                      body="Confidential seed prices", college_id=college.id)
+    session.commit()
+    url = f"/practices/{sheet.slug}/discussion/{thread.id}"
+    for who in (None, outsider):
+        if who:
+            login(who)
+        assert client.get(url).status_code == 404
+        assert "Members only topic" not in client.get(f"/practices/{sheet.slug}/discussion").text
+        assert "Members only topic" not in client.get(f"/colleges/{college.slug}").text
+        assert "Confidential" not in client.get(f"/feeds/practices/{sheet.slug}.atom").text
+        assert 'class="hit__title"' not in client.get("/practices/?q=Confidential").text
+    client.post("/logout").close()
+    login(member)
+    assert "Confidential seed prices" in client.get(url).text
+    assert "Members only topic" in client.get(f"/colleges/{college.slug}").text
+
+
+def test_open_comments_appear_in_the_sheets_feed(client, session, setting):
+    _author, member, *_rest, sheet = setting
+    discussions.start_thread(session, sheet, member, title="Open question", body="Anyone?")
+    session.commit()
+    assert "Anyone?" in client.get(f"/feeds/practices/{sheet.slug}.atom").text
+
+
+def test_edit_history_hide_and_report(client, login, session, setting):
+    author, member, moderator, outsider, _college, sheet = setting
+    thread = discussions.start_thread(session, sheet, member, title="T", body="Frist draft")
+    session.commit()
+    comment = discussions.comments_of(session, thread)[0].comment
+    login(member)
+    client.post(f"/comments/{comment.id}/edit", data={"body": "First draft"}).close()
+    history = client.get(f"/comments/{comment.id}/history").text
+    assert "Frist draft" in history and "First draft" in history
+    client.post("/logout").close()
+    login(outsider)
+    assert client.post(f"/comments/{comment.id}/edit", data={"body": "x"}).status_code == 403
+    client.post(f"/comments/{comment.id}/report", data={"reason": "spam"}).close()
+    client.post("/logout").close()
+    login(moderator)
+    client.post(f"/comments/{comment.id}/hide", data={"reason": "off topic"}).close()
+    thread_url = f"/practices/{sheet.slug}/discussion/{thread.id}"
+    assert "Hidden from others: off topic" in client.get(thread_url).text
+    client.post("/logout").close()
+    page = client.get(thread_url).text
+    assert "hidden by a moderator" in page and "First draft" not in page
+
+
+def test_endorse_from_the_sheet_page_and_see_it_change(client, login, session, setting):
+    author, member, moderator, _outsider, college, sheet = setting
+    login(member)
+    assert "Endorse this revision" not in client.get(f"/practices/{sheet.slug}").text
+    client.post("/logout").close()
+    login(moderator)
+    assert "Endorse this revision" in client.get(f"/practices/{sheet.slug}").text
+    client.post(f"/practices/{sheet.slug}/endorse", data={
+        "college_id": str(college.id), "statement": "Backed by our field schools."}).close()
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "Endorsed by" in page and "Farmers&#39; organisations" in page
+    assert "changed since endorsement" not in page
+    duplicate = client.post(f"/practices/{sheet.slug}/endorse", data={
+        "college_id": str(college.id), "statement": "Again"}, follow_redirects=True)
+    assert "already endorses revision 1" in duplicate.text
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    base = re.search(r'name="base_revision_id" value="(\d+)"', form)[1]
+    client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": sheet.title, "body": "Dig pits 20 cm deep.", "base_revision_id": base,
+        "slug": sheet.slug, "action": "save"}).close()
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "changed since endorsement" in page
+    assert f"/practices/{sheet.slug}/diff/1/2" in page
+    assert "Backed by our field schools." in client.get(f"/feeds/colleges/{college.slug}.atom").text
+    assert endorsements.endorsed_sheet_ids(session, college.id) == {sheet.id}
