@@ -53,3 +53,8 @@ def test_bad_filters_still_give_a_map(client, located, query):
     with client.get(f"/map?{query}") as response:
         assert response.status_code == 200
         assert "Map of practices" in response.text
+
+
+def test_the_search_page_shows_the_same_search_on_the_map(client, located):
+    page = client.get("/practices/?agro_climatic_zone=arid").text
+    assert 'href="/map?agro_climatic_zone=arid"' in page
