@@ -363,3 +363,13 @@ def _checked_body(body: str) -> str:
 def _revision_exists(session: Session, sheet: Sheet, number: int) -> bool:
     query = select(Revision.id).where(Revision.sheet_id == sheet.id, Revision.number == number)
     return session.exec(query).first() is not None
+
+
+def comments_by(session: Session, user: User, limit: int = 20
+                ) -> list[tuple[Comment, Thread, Sheet]]:
+    """A member's latest comments, with where they were written (for their profile)."""
+    query = (select(Comment, Thread, Sheet).join(Thread, Thread.id == Comment.thread_id)
+             .join(Sheet, Sheet.id == Thread.sheet_id)
+             .where(Comment.author_id == user.id, Sheet.deleted_at.is_(None))
+             .order_by(Comment.created_at.desc()).limit(limit))
+    return list(session.exec(query))

@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from practices import accounts, organizations, policy, tokens, workflow
+from practices import accounts, discussions, notifications, organizations, policy, tokens, workflow
 from practices.models import ApiToken, College, Organization
 from wiki.auth import acting_user, require, sign_in
 from wiki.db import get_session
@@ -101,7 +101,9 @@ def profile():
                            colleges=accounts.colleges_of(db, user),
                            drafts=workflow.drafts_of(db, user),
                            sheets=workflow.published_by_author(db, user),
-                           token_count=len(tokens.active(db, user)))
+                           token_count=len(tokens.active(db, user)),
+                           comments=discussions.comments_by(db, user),
+                           watched=notifications.watched_sheets(db, user))
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

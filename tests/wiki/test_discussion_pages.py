@@ -128,3 +128,15 @@ def test_endorse_from_the_sheet_page_and_see_it_change(client, login, session, s
     assert f"/practices/{sheet.slug}/diff/1/2" in page
     assert "Backed by our field schools." in client.get(f"/feeds/colleges/{college.slug}.atom").text
     assert endorsements.endorsed_sheet_ids(session, college.id) == {sheet.id}
+
+
+def test_the_profile_lists_ones_comments_and_watch_list(client, login, session, setting):
+    _author, member, *_rest, sheet = setting
+    discussions.start_thread(session, sheet, member, title="Pit depth", body="How deep?")
+    session.commit()
+    login(member)
+    page = client.get("/profile").text
+    assert "Pit depth" in page and "Your watch list" in page
+    assert "You watch nothing yet." in page  # threads are watched, sheets not yet
+    client.post("/watch", data={"target": "sheet", "target_id": str(sheet.id)}).close()
+    assert "Zai pits" in client.get("/profile").text
