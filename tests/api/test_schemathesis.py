@@ -1,0 +1,126 @@
+"""Schemathesis against the live app: the OpenAPI document it serves drives generated requests
+over HTTP, for an anonymous reader and for a contributor with a token. No server error, no
+response that breaks its schema, no status code or header the document does not declare.
+
+Bounded: a few examples per operation, and a short stateful run that follows the document's
+links (create a sheet -> read it -> list its revisions -> update it with its revision)."""
+
+import gc
+import threading
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from werkzeug.serving import make_server
+
+from practices.models import Role
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+EXAMPLES_PER_OPERATION = 12
+STATEFUL_STEPS = 6
+SETTINGS = dict(deadline=None, database=None, derandomize=True,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.explicit, Phase.generate])
+
+
+# The search service keeps one Whoosh searcher per thread; the server's thread ends with its
+# searcher still open, and Python says so when it collects it (in this module's teardown).
+pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+
+@pytest.fixture
+def live_server(app, monkeypatch):
+    """The test app served over HTTP on a free port, by one thread."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # should the machine have an HTTP proxy
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+    gc.collect()  # here, not in somebody else's test
+
+
+@pytest.fixture
+def wiki_content(make_sheet, make_user, make_organization, make_college):
+    """A small wiki: published and draft sheets, an organisation and a college."""
+    home = make_organization("Sahel partner")
+    author = make_user(organization=home)
+    college = make_college("Research", members=(author,))
+    make_sheet("Zai pits", author=author, organization=home, agro_climatic_zones=["semi-arid"],
+               practice_groups=["agroforestry"], countries=["BF"], body="Pits hold runoff.")
+    make_sheet("Draft of the partner", author=author, organization=home, status="draft")
+    return {"home": home, "college": college}
+
+
+def callers(who: str, make_user, make_token, content) -> dict[str, str]:
+    if who == "anonymous":
+        return {}
+    return make_token(make_user(Role.CONTRIBUTOR, organization=content["home"]))
+
+
+def existing(content) -> dict[str, dict[str, str]]:
+    """Path parameters that name things that exist, by operationId (random slugs mostly
+    find nothing)."""
+    sheet = {"slug": "zai-pits"}
+    return {"getPractice": sheet, "listRevisions": sheet, "getRevision": sheet,
+            "updatePractice": sheet, "transitionPractice": {"slug": "draft-of-the-partner"},
+            "getOrganization": {"slug": content["home"].slug},
+            "getCollege": {"slug": content["college"].slug},
+            "getVocabulary": {"name": "agro_climatic_zones"},
+            "listThreads": sheet, "startThread": sheet}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "contributor"])
+def test_generated_requests_conform(who, live_server, wiki_content, make_user, make_token):
+    headers = callers(who, make_user, make_token, wiki_content)
+    schema = schemathesis.openapi.from_url(f"{live_server}/api/v1/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 22
+
+    fixed = existing(wiki_content)
+    for operation in operations:
+        strategies = [operation.as_strategy()]
+        if operation.definition.raw.get("operationId") in fixed:
+            strategies.append(operation.as_strategy(
+                path_parameters=fixed[operation.definition.raw["operationId"]]))
+        for strategy in strategies:
+            @settings(max_examples=EXAMPLES_PER_OPERATION, **SETTINGS)
+            @given(case=strategy)
+            def check(case):
+                case.call_and_validate(base_url=live_server, headers=headers, checks=CHECKS)
+
+            check()
+
+
+def test_stateful_links_conform(live_server, wiki_content, make_user, make_token):
+    """Follow the document's links (createPractice -> getPractice, listRevisions,
+    updatePractice, transitionPractice; startThread -> getThread, addComment) as a
+    contributor."""
+    headers = callers("contributor", make_user, make_token, wiki_content)
+    schema = schemathesis.openapi.from_url(f"{live_server}/api/v1/openapi.json").include(
+        operation_id=["createPractice", "getPractice", "listRevisions", "updatePractice",
+                      "transitionPractice", "startThread", "getThread", "addComment"])
+    machine = schema.as_state_machine()
+
+    class Scenario(machine):
+        def get_call_kwargs(self, case):
+            return {"base_url": live_server, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=headers,
+                                   transport_kwargs=kwargs)
+
+    Scenario.run(settings=settings(max_examples=STATEFUL_STEPS, stateful_step_count=5,
+                                   **SETTINGS))

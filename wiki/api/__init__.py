@@ -1,0 +1,75 @@
+"""The JSON API under /api/v1/ (DESIGN.md §5), documented at /api/v1/openapi.json.
+
+Views stay thin: they read a validated request (Pydantic models in `schemas`, checked by
+spectree), ask `practices.policy`, call a service in `practices/`, and answer with a model.
+Modules: `spec` (OpenAPI document, reference page), `errors` (the one error shape),
+`paging` (page/per_page and Link headers), `sheets` (sheets, revisions, transitions,
+search), `directory` (vocabularies, organisations, colleges, the caller's account), `imports`
+(start imports, follow import runs), `threads` (discussions of a sheet).
+"""
+
+import hashlib
+
+from flask import Blueprint, Flask, current_app, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+
+from wiki.api import errors
+from wiki.api.errors import ApiError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+errors.register(bp)
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Writes per token (or signed-in account) and per address; reads are not limited.
+WRITE_RATE_LIMIT_PER_TOKEN = "60/minute"
+WRITE_RATE_LIMIT_PER_ADDRESS = "120/minute"
+
+
+@bp.before_request
+def check_write_request() -> None:
+    """Before validation: who may write at all, CSRF for browser sessions, and a JSON body."""
+    if request.method not in WRITE_METHODS:
+        return
+    if not getattr(current_user, "by_token", False) and current_app.config.get(
+            "WTF_CSRF_ENABLED", True):
+        current_app.extensions["csrf"].protect()  # without a token: same-site pages only
+    if not current_user.is_authenticated:
+        raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
+    if not request.content_length and not request.data:
+        return  # no body: the operation's defaults apply (or it says what is missing)
+    if request.mimetype != "application/json":
+        raise ApiError(415)
+    try:
+        request.get_json()
+    except BadRequest:
+        raise ApiError(400, _("The request body is not valid JSON."),
+                       code="invalid_json") from None
+
+
+def _writer_key() -> str:
+    """Rate-limit key of the caller: the token (hashed), else the account, else the address."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "address:" + (get_remote_address() or "")
+
+
+def init_app(app: Flask) -> None:
+    from wiki.api import directory, imports, sheets, spec, threads  # noqa: F401 - routes register on import
+
+    app.register_blueprint(bp)
+    app.register_blueprint(spec.docs)
+    app.extensions["csrf"].exempt(bp)  # token requests; sessions are checked above
+    errors.init_app(app)
+    limiter = app.extensions["login_limiter"]
+    limiter.limit(app.config.get("API_WRITE_RATE_LIMIT_PER_TOKEN", WRITE_RATE_LIMIT_PER_TOKEN),
+                  key_func=_writer_key, methods=list(WRITE_METHODS), scope="api-writer")(bp)
+    limiter.limit(app.config.get("API_WRITE_RATE_LIMIT_PER_ADDRESS",
+                                 WRITE_RATE_LIMIT_PER_ADDRESS),
+                  key_func=get_remote_address, methods=list(WRITE_METHODS),
+                  scope="api-address")(bp)

@@ -1,0 +1,334 @@
+"""The API's request and response bodies as Pydantic models: errors, sheets and their
+structured fields, and the query parameters of lists.
+
+These models are the contract: spectree validates requests with them, checks and serialises
+responses with them, and the OpenAPI document (/api/v1/openapi.json) is generated from them.
+The structured fields of a sheet are built from `practices.fields.FIELDS` and the controlled
+vocabularies, so a new field or vocabulary term shows up here without another edit; the
+domain (`practices.sheets.Content.checked`) still has the last word on every value.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer
+from pydantic.json_schema import SkipJsonSchema
+
+from practices.fields import FIELDS, FieldSpec
+from practices.impacts import IMPACT_INDICATORS
+from practices.models import SheetStatus
+from practices.slugs import MAX_SLUG_LENGTH
+from practices.vocab import vocabulary
+from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS, PER_PAGE, SORTS
+from search.schema import FACETS, SOURCES
+
+# Text without NUL characters (no database stores them; PostgreSQL refuses them outright).
+NO_NUL = r"^[^\x00]*$"
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def text(max_length: int, **extra) -> Any:
+    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL, **extra)]
+
+
+def codes_of(vocabulary_name: str) -> Any:
+    """A Literal of the vocabulary's codes: an `enum` in the OpenAPI document."""
+    return Literal[tuple(vocabulary(vocabulary_name).codes)]
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable, machine-readable reason, e.g. `not_found`, "
+                                  "`invalid_fields`, `stale_revision`, `rate_limited`.")
+    message: str = Field(description="What went wrong, for people, in the request's language.")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="For invalid input: the problem with each field or parameter, by name.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error of the API has this shape."""
+
+    error: ErrorBody
+
+
+# Structured fields ---------------------------------------------------------------------
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    citation: text(2_000) = ""
+    url: text(500) | None = None
+
+
+Impact = Annotated[int, Field(ge=-3, le=3)]
+IMPACTS_IN = create_model(
+    "ImpactsIn", __config__=ConfigDict(extra="forbid"),
+    **{name: (Impact | None, None) for name in IMPACT_INDICATORS})
+Point = tuple[Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)]]
+
+
+def _input_type(spec: FieldSpec) -> Any:
+    if spec.kind == "codes":
+        return list[codes_of(spec.vocabulary)]
+    if spec.kind == "code":
+        return codes_of(spec.vocabulary)
+    if spec.kind in ("int", "float"):
+        number = int if spec.kind == "int" else float
+        return Annotated[number, Field(ge=spec.minimum, le=spec.maximum)]
+    if spec.kind == "points":
+        return Annotated[list[Point], Field(max_length=50)]
+    if spec.kind == "impacts":
+        return IMPACTS_IN
+    if spec.kind == "references":
+        return Annotated[list[Reference], Field(max_length=60)]
+    return text(spec.max_length)
+
+
+def _output_type(spec: FieldSpec) -> Any:
+    """Stored values as they are (a retired vocabulary code is still shown, not refused)."""
+    return {"codes": list[str], "code": str, "int": int, "float": float,
+            "points": list[tuple[float, float]], "impacts": dict[str, int],
+            "references": list[Reference]}.get(spec.kind, str)
+
+
+def _describe(spec: FieldSpec) -> str:
+    words = [spec.label]
+    if spec.unit:
+        words.append(f"({spec.unit})")
+    if spec.vocabulary:
+        words.append(f"— codes of the `{spec.vocabulary}` vocabulary (GET /api/v1/vocabularies)")
+    if spec.kind == "points":
+        words.append("— points as [longitude, latitude]")
+    return " ".join(words)
+
+
+SheetFieldsIn = create_model(
+    "SheetFieldsIn", __config__=ConfigDict(extra="forbid"),
+    __doc__="The structured fields of a sheet (the infobox). Leave a field out to leave it "
+            "empty.",
+    **{spec.name: (_input_type(spec) | None, Field(None, description=_describe(spec)))
+       for spec in FIELDS})
+class _WithoutEmpty(BaseModel):
+    @model_serializer(mode="wrap")
+    def _leave_out_empty(self, handler):
+        return {name: value for name, value in handler(self).items() if value is not None}
+
+
+SheetFieldsOut = create_model(
+    "SheetFields", __base__=_WithoutEmpty,
+    __doc__="The structured fields of a sheet; empty fields are left out.",
+    **{spec.name: (_output_type(spec) | None, Field(None, description=_describe(spec)))
+       for spec in FIELDS})
+
+
+# Sheets --------------------------------------------------------------------------------
+
+
+class Author(BaseModel):
+    name: str
+
+
+class OrganizationRef(BaseModel):
+    slug: str
+    name: str
+
+
+class RevisionSummary(BaseModel):
+    number: int = Field(description="1 for the first save, then 2, 3 …; send the current one "
+                                    "as `base_revision` when you update the sheet.")
+    created_at: datetime
+    author: Author | None
+    edit_summary: str
+    reverted_from: int | None = None
+
+
+class RevisionDetail(RevisionSummary):
+    title: str
+    summary: str
+    body: str = Field(description="Markdown")
+    fields: SheetFieldsOut
+
+
+class Provenance(BaseModel):
+    source: str = Field(description="local, wocat, teca or table")
+    source_id: str | None
+    source_url: str | None
+    source_updated: datetime | None
+    license: str
+    attribution: str
+
+
+class Highlight(BaseModel):
+    title_html: str | None = None
+    snippet_html: str | None = None
+
+
+class PracticeSummary(BaseModel):
+    slug: str
+    title: str
+    summary: str
+    status: Literal[SheetStatus.ALL]
+    language: str
+    organization: OrganizationRef | None
+    updated_at: datetime
+    soc_change_t_c_ha_yr: float | None
+    terms: dict[str, list[str]] = Field(
+        description="The sheet's vocabulary codes by field (agro_climatic_zones, "
+                    "practice_groups, countries, regions …).")
+    highlight: Highlight | None = Field(None, description="With `q`: the words found, in "
+                                                          "HTML with <mark>.")
+    url: str = Field(description="This sheet in the API")
+    html_url: str = Field(description="This sheet's page")
+
+
+class PracticePage(BaseModel):
+    items: list[PracticeSummary]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    facets: dict[str, dict[str, int]] = Field(
+        description="For every facet, the number of matching sheets per code (counted as if "
+                    "that facet's own filter were not set).")
+    suggestion: str | None = Field(None, description="Did you mean …?")
+    notice: Literal["rebuilding", "rebuilt"] | None = Field(
+        None, description="`rebuilding`: the search index is being rebuilt and this answer "
+                          "comes from the database (published sheets, words not searched)")
+
+
+class TranslationRef(BaseModel):
+    slug: str
+    language: str
+    title: str
+    url: str
+
+
+class SheetDetail(BaseModel):
+    slug: str
+    title: str
+    summary: str
+    body: str = Field(description="Markdown")
+    status: Literal[SheetStatus.ALL]
+    needs_review: bool = Field(description="A published sheet whose latest edits wait for a "
+                                           "moderator's look")
+    language: str
+    translation_of: str | None = Field(description="Slug of the sheet this one translates")
+    translations: list[TranslationRef] = Field(
+        description="The other language versions of this sheet that you may see")
+    organization: OrganizationRef | None
+    revision: RevisionSummary = Field(description="The current revision")
+    fields: SheetFieldsOut
+    provenance: Provenance
+    created_at: datetime
+    updated_at: datetime
+    url: str
+    html_url: str
+
+
+class RevisionPage(BaseModel):
+    items: list[RevisionSummary]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class SheetInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: text(200, min_length=1)
+    summary: text(1_000) = Field("", description="One sentence that defines the practice")
+    body: text(200_000) = Field("", description="Markdown")
+    fields: SheetFieldsIn = Field(default_factory=SheetFieldsIn)
+    slug: Annotated[str, Field(max_length=MAX_SLUG_LENGTH, pattern=SLUG)] | None = Field(
+        None, description="The sheet's address; by default made from the title. Changing it "
+                          "on update renames the sheet (the old address keeps redirecting).")
+    edit_summary: text(300) = ""
+
+
+EXAMPLE_SHEET = {
+    "title": "Gliricidia hedgerows in maize fields",
+    "summary": "Rows of Gliricidia sepium pruned into the maize as green manure.",
+    "body": "## Description\nPlant the hedgerows 5 m apart …\n",
+    "fields": {"practice_groups": ["agroforestry"], "agro_climatic_zones": ["sub-humid"],
+               "countries": ["MW"], "land_use": ["cropland"], "soc_change_t_c_ha_yr": 0.4,
+               "locations": [[35.3, -15.4]], "references": [{"citation": "Akinnifesi 2010"}]},
+    "edit_summary": "First version",
+}
+
+
+class SheetCreate(SheetInput):
+    """A new sheet. A contributor's is a draft (submit it for review); a moderator's is
+    published at once."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_SHEET]})
+
+
+class SheetUpdate(SheetInput):
+    """The whole new content of the sheet (fields left out become empty)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {**EXAMPLE_SHEET, "edit_summary": "Added the results", "base_revision": 1}]})
+
+    base_revision: int = Field(
+        ge=1, le=2_147_483_647,
+        description="The `revision.number` your edit started from. If someone saved since, "
+                    "nothing is saved and the answer is 409 with the current revision.")
+
+
+class Transition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: text(2_000) = Field("", description="Required to return a sheet to its authors")
+
+
+class ConflictResponse(ErrorResponse):
+    current_revision: RevisionDetail | None = Field(
+        None, description="With `stale_revision`: the revision the sheet is at now")
+
+
+# Queries -------------------------------------------------------------------------------
+
+
+def _facet_codes(facet: str) -> tuple[str, ...]:
+    if facet == "status":
+        return SheetStatus.ALL
+    if facet == "source":
+        return SOURCES
+    return vocabulary("languages" if facet == "language" else FACETS[facet]).codes
+
+
+Unset = SkipJsonSchema[None]  # a query parameter is left out, never null
+PageNumber = Annotated[int, Field(ge=1, le=10_000)]
+PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE)]
+
+PracticeQuery = create_model(
+    "PracticeQuery", __config__=ConfigDict(extra="forbid"),
+    __doc__="The search page's parameters: words, facet filters (AND across facets, OR "
+            "within one: repeat the parameter), sort and page.",
+    q=(text(MAX_QUERY_CHARS * 5) | Unset, Field(None, description="Words to search for")),
+    sort=(Literal[SORTS] | Unset, Field(None, description="Default: relevance with `q`, "
+                                                         "else updated")),
+    page=(PageNumber, 1),
+    per_page=(PerPage, PER_PAGE),
+    **{facet: (list[Literal[_facet_codes(facet)]] | Unset,
+               Field(None, description=f"Codes of `{FACETS[facet]}`"))
+       for facet in FACETS})
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    page: PageNumber = 1
+    per_page: PerPage = PER_PAGE
+
+
+class LanguageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lang: Literal["en", "fr", "es"] | Unset = Field(
+        None, description="Only this language's labels (default: en, fr and es)")
