@@ -43,7 +43,8 @@ def rebuild(procs: int):
 
             report = _service().rebuild(progress=log_progress, procs=procs)
     except RebuildRunning:
-        raise click.ClickException("Another rebuild is running; try again when it is done.")
+        raise click.ClickException(
+            "Another rebuild is running; try again when it is done.") from None
     click.echo(f"Rebuilt the search index: {report.sheets} sheets in {report.seconds:.1f} s "
                f"({report.version}).")
 

@@ -58,7 +58,8 @@ def test_services_check_the_policy_themselves(session, make_user, make_sheet):
     with pytest.raises(workflow.NotAllowed):
         workflow.submit(session, sheet, contributor)  # already in review
     with pytest.raises(workflow.NotAllowed):
-        workflow.submit(session, make_sheet("Theirs", status="draft"), make_user())  # someone else's
+        theirs = make_sheet("Theirs", status="draft")
+        workflow.submit(session, theirs, make_user())  # someone else's draft
     assert sheet.status == SheetStatus.IN_REVIEW
 
 
