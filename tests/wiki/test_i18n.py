@@ -1,0 +1,60 @@
+"""The interface in French and Spanish: chosen by link, remembered, or taken from the browser;
+and catalogues whose translations keep every placeholder (a lost one would crash a page)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "wiki" / "translations"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@pytest.mark.parametrize(("lang", "nav", "headline"), [
+    ("fr", "Pratiques", "Des pratiques qui stockent du carbone dans les sols"),
+    ("es", "Prácticas", "Prácticas que aumentan el carbono del suelo"),
+    ("en", "Practices", "Practices that build soil carbon"),
+])
+def test_the_home_page_speaks_the_chosen_language(client, lang, nav, headline):
+    page = client.get(f"/?lang={lang}").text
+    assert f'<html lang="{lang}"' in page
+    assert f">{nav}</a>" in page and headline in page
+
+
+def test_the_choice_is_remembered_across_pages(client, make_sheet):
+    sheet = make_sheet(title="Zai pits", body="Dig.")
+    client.get("/?lang=es").close()
+    page = client.get(f"/practices/{sheet.slug}").text
+    assert "Historial" in page and "De un vistazo" in page
+
+
+def test_the_browser_language_is_used_when_nothing_was_chosen(client):
+    page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).text
+    assert "Des pratiques qui stockent du carbone dans les sols" in page
+
+
+def test_errors_are_translated_too(client):
+    with client.get("/practices/no-such-sheet?lang=fr") as response:
+        assert response.status_code == 404
+        assert "Il n’existe pas encore de fiche" in response.text
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_message_is_translated_with_the_same_placeholders(lang):
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated, broken = [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(ids[0])
+            continue
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        if any(set(PLACEHOLDER.findall(string)) - wanted for string in strings) or \
+                not set(PLACEHOLDER.findall(strings[-1])) >= wanted - {"count", "num"}:
+            broken.append(ids[0])
+    assert untranslated == [] and broken == []
