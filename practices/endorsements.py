@@ -6,13 +6,22 @@ An endorsement names a revision, so a later edit never borrows it: the sheet sho
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from practices import notifications, policy
 from practices.discussions import colleges_of
-from practices.models import College, Endorsement, Sheet, User, utcnow
+from practices.models import (
+    ChangeLogEntry,
+    College,
+    Endorsement,
+    Sheet,
+    SheetTerm,
+    User,
+    utcnow,
+)
 from practices.notifications import Event
-from practices.sheets import current_revision
+from practices.sheets import ENDORSED_BY, current_revision
 
 MAX_STATEMENT = 500
 
@@ -58,7 +67,7 @@ def endorse(session: Session, sheet: Sheet, college: College, user: User,
                               revision_number=revision.number, statement=statement,
                               endorsed_by_id=user.id)
     session.add(endorsement)
-    session.flush()
+    _index_endorsers(session, sheet)
     notifications.notify(session, Event.ENDORSEMENT, actor=user, sheet=sheet,
                          college_id=college.id, also={sheet.created_by_id} - {None},
                          revision_number=revision.number, excerpt=statement)
@@ -73,10 +82,27 @@ def withdraw(session: Session, endorsement: Endorsement, user: User) -> None:
         raise EndorsementError("Only a moderator of the college can withdraw its endorsement.")
     _withdraw(endorsement, user)
     sheet = session.get(Sheet, endorsement.sheet_id)
+    _index_endorsers(session, sheet)
     notifications.notify(session, Event.ENDORSEMENT_WITHDRAWN, actor=user, sheet=sheet,
                          college_id=endorsement.college_id,
                          also={sheet.created_by_id} - {None},
                          revision_number=endorsement.revision_number)
+
+
+def _index_endorsers(session: Session, sheet: Sheet) -> None:
+    """Keep the sheet's "endorsed by" terms (college slugs) in step, so that search can
+    filter on them, and tell the search index the sheet changed."""
+    session.flush()
+    slugs = set(session.exec(select(College.slug).join(
+        Endorsement, Endorsement.college_id == College.id).where(
+        Endorsement.sheet_id == sheet.id, Endorsement.withdrawn_at.is_(None))))
+    session.exec(delete(SheetTerm).where(SheetTerm.sheet_id == sheet.id,
+                                         SheetTerm.facet == ENDORSED_BY))
+    if slugs:  # a Core insert: rows like the deleted ones must not clash in the ORM
+        session.execute(insert(SheetTerm), [
+            {"sheet_id": sheet.id, "facet": ENDORSED_BY, "code": slug} for slug in sorted(slugs)])
+    session.add(ChangeLogEntry(sheet_id=sheet.id, kind="endorsement"))
+    session.flush()
 
 
 def _withdraw(endorsement: Endorsement, user: User) -> None:

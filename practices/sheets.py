@@ -282,13 +282,19 @@ def _apply(session: Session, sheet: Sheet, revision: Revision) -> None:
     sheet.attribution = fields.get("attribution", sheet.attribution or "")
     sheet.source_url = fields.get("source_url", sheet.source_url)
     sheet.updated_at = revision.created_at
-    session.exec(delete(SheetTerm).where(SheetTerm.sheet_id == sheet.id))
+    session.exec(delete(SheetTerm).where(SheetTerm.sheet_id == sheet.id,
+                                         SheetTerm.facet != ENDORSED_BY))
     pairs = set(facet_values(fields))
     pairs |= {("regions", region) for country in countries
               if (region := region_of_country(country))}
     if pairs:  # a Core insert: rows identical to the deleted ones must not clash in the ORM
         session.execute(insert(SheetTerm), [
             {"sheet_id": sheet.id, "facet": facet, "code": code} for facet, code in sorted(pairs)])
+
+
+# The SheetTerm facet of endorsements (practices.endorsements keeps those rows); an edit
+# rewrites the vocabulary terms of a sheet, never these.
+ENDORSED_BY = "endorsed_by"
 
 
 def _log(session: Session, sheet: Sheet, kind: str) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from practices.models import Revision, Sheet, SheetTerm
 from practices.vocab import vocabulary
-from search.schema import FACETS, STEMMED_LANGUAGES, text_field_for
+from search.schema import DATABASE_FACETS, FACETS, STEMMED_LANGUAGES, text_field_for
 
 BATCH = 500
 # Sheet-field facets (vocabulary codes in SheetTerm) by the sheet field they come from.
@@ -118,7 +118,7 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
 def _labels(terms: dict[str, list[str]]) -> Iterator[str]:
     """The codes' labels in every interface language: "agroforesterie" finds agroforestry."""
     for field, codes in terms.items():
-        if field not in TERM_FACETS:
+        if field not in TERM_FACETS or field in DATABASE_FACETS:
             continue
         vocab = vocabulary(field)
         for code in codes:

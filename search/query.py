@@ -13,8 +13,17 @@ from whoosh import qparser
 from whoosh.query import And, NullQuery, Or, Query, Term
 
 from practices.models import SheetStatus
+from practices.slugs import is_valid_slug
 from practices.vocab import vocabulary
-from search.schema import FACETS, SOURCES, TEXT_FIELDS, all_stopwords, analyzer_for, build_schema
+from search.schema import (
+    DATABASE_FACETS,
+    FACETS,
+    SOURCES,
+    TEXT_FIELDS,
+    all_stopwords,
+    analyzer_for,
+    build_schema,
+)
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 16
@@ -131,6 +140,10 @@ def _known_codes(facet: str) -> dict[str, str]:
 
 
 def normalise_codes(facet: str, values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    if facet in DATABASE_FACETS:  # a college that does not exist simply matches nothing
+        slugs = {value.strip().lower() for value in values[:50]}
+        return tuple(sorted(s for s in slugs if is_valid_slug(s))), \
+            [s for s in slugs if s and not is_valid_slug(s)]
     known = _known_codes(facet)
     codes, unknown = set(), []
     for value in values[:50]:

@@ -43,7 +43,10 @@ FACETS = {
     "language": "language",
     "status": "status",
     "source": "source",
+    "endorsed_by": "endorsed_by",  # college slugs (issue 6), kept in SheetTerm by endorsements
 }
+# Facets whose codes come from the database rather than a vocabulary.
+DATABASE_FACETS = frozenset({"endorsed_by"})
 SOURCES = ("local", "wocat", "teca", "table")
 
 # The one document that is not a sheet: the index's own progress through the change log.

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from practices import policy
-from practices.models import Sheet
+from practices.models import College, Sheet
 from search import SearchRequest, SearchService
 from search.query import normalise_codes
 from search.schema import FACETS
@@ -21,7 +21,7 @@ bp = Blueprint("search", __name__)
 # The facets shown on the search page, in this order.
 SHOWN_FACETS = ("agro_climatic_zone", "ipcc_climate_zone", "practice_group", "measure",
                 "land_use", "degradation", "soil", "country", "region", "language", "source",
-                "status")
+                "endorsed_by", "status")
 # The fields of the place finder: a facet each (one value), plus a point.
 PLACE_FACETS = ("agro_climatic_zone", "ipcc_climate_zone", "soil", "land_use", "country")
 # Sheet field -> the search page parameter that filters on it (for links from a sheet).
@@ -49,6 +49,7 @@ def facet_title(facet: str) -> str:
         "land_use": _("Land use"), "degradation": _("Degradation addressed"),
         "soil": _("IPCC soil class"), "country": _("Country"), "region": _("Region"),
         "language": _("Language"), "source": _("Source"), "status": _("Status"),
+        "endorsed_by": _("Endorsed by"),
     }.get(facet, facet)
 
 
@@ -59,6 +60,9 @@ def facet_value_label(facet: str, code: str) -> str:
     if facet == "source":
         return {"local": _("Written here"), "wocat": _("WOCAT"), "teca": _("FAO TECA"),
                 "table": _("Spreadsheet import")}.get(code, code)
+    if facet == "endorsed_by":
+        college = get_session().exec(select(College).where(College.slug == code)).first()
+        return college.name if college else code
     vocabulary = "languages" if facet == "language" else FACETS[facet]
     return term_label(code, vocabulary)
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from practices import discussions, endorsements
+from practices import discussions, endorsements, sheets
 from practices.models import Role
 
 
@@ -140,3 +140,24 @@ def test_the_profile_lists_ones_comments_and_watch_list(client, login, session, 
     assert "You watch nothing yet." in page  # threads are watched, sheets not yet
     client.post("/watch", data={"target": "sheet", "target_id": str(sheet.id)}).close()
     assert "Zai pits" in client.get("/profile").text
+
+
+def test_the_search_page_filters_sheets_a_college_endorses(client, session, make_sheet, setting):
+    _author, _member, moderator, _outsider, college, sheet = setting
+    make_sheet(title="Half moons", body="Dig crescents.")
+    endorsements.endorse(session, sheet, college, moderator, "Proven in our field schools.")
+    session.commit()
+    page = client.get(f"/practices/?endorsed_by={college.slug}").text
+    titles = re.findall(r'<h2 class="hit__title"><a [^>]*>(.*?)</a>', page)
+    assert titles == ["Zai pits"]
+    assert "Endorsed by" in page and "Farmers&#39; organisations" in page  # the facet
+    content = sheets.Content.checked(title=sheet.title, summary="", body="Dig pits deeper.",
+                                     fields={})
+    sheets.revise(session, sheet, content, author=moderator,
+                  base_revision_id=sheet.current_revision_id)
+    session.commit()  # an edit keeps the endorsement's term
+    assert "Zai pits" in client.get(f"/practices/?endorsed_by={college.slug}").text
+    [endorsement] = [view.endorsement for view in endorsements.endorsements_of(session, sheet)]
+    endorsements.withdraw(session, endorsement, moderator)
+    session.commit()
+    assert "Zai pits" not in client.get(f"/practices/?endorsed_by={college.slug}").text

@@ -20,7 +20,7 @@ from practices.models import SheetStatus
 from practices.slugs import MAX_SLUG_LENGTH
 from practices.vocab import vocabulary
 from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS, PER_PAGE, SORTS
-from search.schema import FACETS, SOURCES
+from search.schema import DATABASE_FACETS, FACETS, SOURCES
 
 # Text without NUL characters (no database stores them; PostgreSQL refuses them outright).
 NO_NUL = r"^[^\x00]*$"
@@ -317,7 +317,10 @@ PracticeQuery = create_model(
     per_page=(PerPage, PER_PAGE),
     **{facet: (list[Literal[_facet_codes(facet)]] | Unset,
                Field(None, description=f"Codes of `{FACETS[facet]}`"))
-       for facet in FACETS})
+       for facet in FACETS if facet not in DATABASE_FACETS},
+    endorsed_by=(list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                                           max_length=80)]] | Unset,
+                 Field(None, description="Slugs of colleges that endorse the sheet")))
 
 
 class PageQuery(BaseModel):
