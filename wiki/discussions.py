@@ -110,35 +110,23 @@ def comment_history(comment_id: int):
                            sheet=sheet, versions=versions, render=render_markdown)
 
 
-@bp.post("/comments/<int:comment_id>/hide")
+# What each moderation action does, and what it tells the user once done.
+MODERATION = {
+    "hide": (discussions.hide_comment, lambda: _("Comment hidden.")),
+    "show": (lambda db, comment, user, _reason: discussions.show_comment(db, comment, user),
+             lambda: _("Comment shown again.")),
+    "report": (discussions.report_comment,
+               lambda: _("Thank you: the moderators will look at this comment.")),
+}
+
+
+@bp.post("/comments/<int:comment_id>/<any(hide, show, report):action>")
 @login_required
-def hide(comment_id: int):
+def moderate(comment_id: int, action: str):
+    """Hide or show a comment (moderators), or report it to them (members)."""
     comment, _thread, sheet = _comment_context(comment_id)
-    db = get_session()
-    _attempt(lambda: discussions.hide_comment(db, comment, acting_user(),
-                                              request.form.get("reason", "")),
-             _("Comment hidden."))
-    return redirect(_comment_url(sheet, comment), 303)
-
-
-@bp.post("/comments/<int:comment_id>/show")
-@login_required
-def show(comment_id: int):
-    comment, _thread, sheet = _comment_context(comment_id)
-    db = get_session()
-    _attempt(lambda: discussions.show_comment(db, comment, acting_user()),
-             _("Comment shown again."))
-    return redirect(_comment_url(sheet, comment), 303)
-
-
-@bp.post("/comments/<int:comment_id>/report")
-@login_required
-def report(comment_id: int):
-    comment, _thread, sheet = _comment_context(comment_id)
-    db = get_session()
-    _attempt(lambda: discussions.report_comment(db, comment, acting_user(),
-                                                request.form.get("reason", "")),
-             _("Thank you: the moderators will look at this comment."))
+    db, (change, done) = get_session(), MODERATION[action]
+    _attempt(lambda: change(db, comment, acting_user(), request.form.get("reason", "")), done())
     return redirect(_comment_url(sheet, comment), 303)
 
 
