@@ -13,14 +13,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from practices.models import Revision, Sheet, SheetTerm
-from practices.vocab import vocabulary
-from search.schema import DATABASE_FACETS, FACETS, STEMMED_LANGUAGES, text_field_for
+from search.schema import FACETS, text_field_for
 
 BATCH = 500
 # Sheet-field facets (vocabulary codes in SheetTerm) by the sheet field they come from.
 TERM_FACETS = {field: facet for facet, field in FACETS.items()
                if field not in ("language", "status", "source")}
-LABEL_LANGUAGES = STEMMED_LANGUAGES
 
 
 def fingerprint(sheet: Sheet) -> str:
@@ -71,8 +69,10 @@ def _build(session: Session, sheets: list[Sheet]) -> list[dict]:
     revisions = {rev.id: rev for rev in session.exec(select(Revision).where(
         Revision.id.in_([s.current_revision_id for s in sheets if s.current_revision_id])))}
     terms: dict[int, dict[str, list[str]]] = {}
-    for row in session.exec(select(SheetTerm).where(SheetTerm.sheet_id.in_(ids))):
-        terms.setdefault(row.sheet_id, {}).setdefault(row.facet, []).append(row.code)
+    # Plain rows, not ORM objects: a sheet has a score of terms, a rebuild 100,000 sheets.
+    rows = select(SheetTerm.sheet_id, SheetTerm.facet, SheetTerm.code)
+    for sheet_id, facet, code in session.exec(rows.where(SheetTerm.sheet_id.in_(ids))):
+        terms.setdefault(sheet_id, {}).setdefault(facet, []).append(code)
     return [document(sheet, revisions.get(sheet.current_revision_id), terms.get(sheet.id, {}))
             for sheet in sheets]
 
@@ -83,9 +83,9 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
     body = plain_text(revision.body if revision is not None else "")
     title, summary = sheet.title, sheet.summary or ""
     words = " ".join(filter(None, (title, fields.get("local_name", ""), summary, body)))
-    # The spelling dictionary: titles, summaries and the vocabularies' labels in every
-    # language (the words people type), not whole bodies, which would double indexing time.
-    spelling = (title, fields.get("local_name", ""), summary, *_labels(terms))
+    # The spelling dictionary: titles and summaries (the words people type), not whole
+    # bodies, which would double indexing time; vocabulary labels are in search.labels.
+    spelling = (title, fields.get("local_name", ""), summary)
     doc = {
         "id": str(sheet.id),
         "slug": sheet.slug,
@@ -93,7 +93,6 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
         "summary": summary,
         "body": body,
         text_field_for(sheet.language): words,
-        "labels": " ".join(_labels(terms)),
         "spell": " ".join(dict.fromkeys(" ".join(spelling).split())),
         "language": sheet.language or "en",
         "status": sheet.status,
@@ -113,17 +112,6 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
         if facet and codes:
             doc[facet] = " ".join(sorted(codes))
     return doc
-
-
-def _labels(terms: dict[str, list[str]]) -> Iterator[str]:
-    """The codes' labels in every interface language: "agroforesterie" finds agroforestry."""
-    for field, codes in terms.items():
-        if field not in TERM_FACETS or field in DATABASE_FACETS:
-            continue
-        vocab = vocabulary(field)
-        for code in codes:
-            for lang in LABEL_LANGUAGES:
-                yield vocab.label(code, lang)
 
 
 _MARKDOWN = [

@@ -29,6 +29,9 @@ from search.schema import STATE_ID
 from search.store import IndexStore
 
 GAP_TTL = 3600.0
+# Memory for sorting a rebuild's postings, shared by its processes. Beyond it Whoosh spills
+# sorted runs to disk and merges them back, which doubles the time: 10,000 sheets fit.
+REBUILD_MEMORY_MB = 1024
 MAX_GAPS = 1000
 BATCH_ROWS = 500
 Progress = Callable[[int], None]
@@ -204,14 +207,16 @@ class RebuildReport:
 
 def rebuild(store: IndexStore, engine: Engine, *, progress: Progress | None = None,
             on_total: Callable[[int], None] | None = None, procs: int = 1,
-            limitmb: int = 256) -> RebuildReport:
+            memory_mb: int = REBUILD_MEMORY_MB) -> RebuildReport:
     """Index every live sheet into a new version, switch to it, then apply what changed
-    meanwhile. Searches keep using the old version until the switch."""
+    meanwhile. Searches keep using the old version until the switch. With `procs` > 1,
+    Whoosh's multiprocess writer indexes in that many processes, one segment each."""
     started = time.perf_counter()
     with store.rebuild_lock():
         name, ix = store.create_version()
         try:
-            count = _fill(ix, engine, progress, on_total, procs, limitmb)
+            count = _fill(ix, engine, progress, on_total, procs,
+                          limitmb=max(32, memory_mb // max(1, procs)))
         except BaseException:
             store.discard(name)
             raise
@@ -221,7 +226,8 @@ def rebuild(store: IndexStore, engine: Engine, *, progress: Progress | None = No
     return RebuildReport(name, count, time.perf_counter() - started)
 
 
-def _fill(ix: FileIndex, engine: Engine, progress, on_total, procs: int, limitmb: int) -> int:
+def _fill(ix: FileIndex, engine: Engine, progress, on_total, procs: int, *,
+          limitmb: int) -> int:
     with Session(engine) as session:
         # Rows up to `start` are reflected in what is read next; ids below it that are not
         # there yet are in flight (or rolled back): they become gaps, looked at again.

@@ -15,6 +15,7 @@ from whoosh.query import And, NullQuery, Or, Query, Term
 from practices.models import SheetStatus
 from practices.slugs import is_valid_slug
 from practices.vocab import vocabulary
+from search.labels import expand_labels
 from search.schema import (
     DATABASE_FACETS,
     FACETS,
@@ -36,6 +37,7 @@ SORTS = ("relevance", "updated", "soc")
 SEARCH_FIELDS = ("title", *TEXT_FIELDS, "labels")
 # The title weighs most; vocabulary labels (in every language) least: they let
 # "agroforesterie" find English agroforestry sheets without outranking sheets that say it.
+# `labels` is not indexed: search.labels turns its words into the facet terms they name.
 FIELD_BOOSTS = {"title": 3.0, "labels": 0.15}
 
 
@@ -237,7 +239,8 @@ def text_query(text: str) -> Query | None:
         query = plain_words_query(text)
     if query is None or query is NullQuery or isinstance(query, type(NullQuery)):
         return None
-    return query
+    query = expand_labels(query)
+    return None if query is NullQuery or isinstance(query, type(NullQuery)) else query
 
 
 def plain_words_query(text: str) -> Query | None:

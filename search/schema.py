@@ -9,21 +9,14 @@ stems, not words). Every facet is a KEYWORD field holding vocabulary codes, with
 
 from functools import cache
 
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    LanguageAnalyzer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StopFilter,
-)
+from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Existence
 from whoosh.lang import stopwords_for_language
-from whoosh.support.charset import accent_map
 
 import search.whoosh_patches  # noqa: F401 - applied before any index is written
+from search.analysis import FoldingAnalyzer
 
 STEMMED_LANGUAGES = ("en", "fr", "es")
 TEXT_FIELDS = tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES) + ("text_other",)
@@ -63,17 +56,16 @@ def all_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def folding_analyzer(stoplist: frozenset[str] | None = None) -> Analyzer:
+def folding_analyzer(stoplist: frozenset[str]) -> Analyzer:
     """Words, lower-cased, stop words removed, accents folded; no stemming."""
-    analyzer = RegexTokenizer() | LowercaseFilter()
-    if stoplist is not None:
-        analyzer = analyzer | StopFilter(stoplist=stoplist)
-    return analyzer | CharsetFilter(accent_map)
+    return FoldingAnalyzer(stoplist)
 
 
 def language_analyzer(lang: str) -> Analyzer:
-    """Whoosh's stemming analyser for the language, then accent folding."""
-    return LanguageAnalyzer(lang) | CharsetFilter(accent_map)
+    """Words, lower-cased, stop words removed, stemmed by the language's rules, accents
+    folded: Whoosh's LanguageAnalyzer followed by accent folding, in one pass. Its stop
+    words are the language's and Whoosh's short English list, as LanguageAnalyzer's are."""
+    return FoldingAnalyzer(StopFilter(lang=lang).stops, lang)
 
 
 def spelling_analyzer() -> Analyzer:
@@ -109,6 +101,8 @@ def build_schema() -> Schema:
         "title": TEXT(analyzer=folding_analyzer(stops), stored=True),
         "summary": STORED(),
         "body": STORED(),
+        # Never filled: the query parser needs the field to read label words with its
+        # analyser, and search.labels turns them into the facet terms they name.
         "labels": TEXT(analyzer=folding_analyzer(stops), phrase=False),
         "text_other": TEXT(analyzer=folding_analyzer(stops)),
         "spell": SpellingWords(),

@@ -211,9 +211,10 @@ class SearchService:
             raise IndexUnavailable("there is no search index yet: run `search rebuild`")
         return indexer.check(ix, self.engine, fix=fix, progress=progress)
 
-    def rebuild(self, *, progress=None, on_total=None, procs: int = 1) -> indexer.RebuildReport:
+    def rebuild(self, *, progress=None, on_total=None, procs: int = 1,
+                memory_mb: int = indexer.REBUILD_MEMORY_MB) -> indexer.RebuildReport:
         report = indexer.rebuild(self.store, self.engine, progress=progress, on_total=on_total,
-                                 procs=procs)
+                                 procs=procs, memory_mb=memory_mb)
         with self._lock:
             self._pages.clear()
         return report

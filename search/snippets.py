@@ -8,6 +8,7 @@ from whoosh.query import Query
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.labels import LABELS_FIELD, is_label_word, label_words_within
 from search.query import SEARCH_FIELDS, words_of
 from search.schema import analyzer_for, text_field_for
 
@@ -45,23 +46,29 @@ def highlighted(text: str, language: str | None, terms: dict[str, frozenset[str]
 
 def _known(reader: IndexReader, word: str) -> bool:
     for field in SEARCH_FIELDS:
+        if field == LABELS_FIELD:
+            continue
         for token in analyzer_for(field)(word):
             if reader.doc_frequency(field, token.text):
                 return True
-    return False
+    return is_label_word(reader, word)
 
 
 def _corrections(searcher: Searcher, word: str) -> str | None:
-    """The most frequent indexed word within the smallest edit distance (1, then 2)."""
+    """The most frequent word within the smallest edit distance (1, then 2), from the
+    sheets' titles and summaries or from the labels of the terms they are tagged with."""
     word = word.lower()
+    reader = searcher.reader()
     for distance in (1, 2) if len(word) > 5 else (1,):
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for leaf, _offset in searcher.leaf_searchers():
-            found.update(leaf.reader().terms_within("spell", word, distance, prefix=1))
-        found.discard(word)
+            for term in leaf.reader().terms_within("spell", word, distance, prefix=1):
+                found[term] = reader.doc_frequency("spell", term)
+        for term, sheets in label_words_within(reader, word, distance).items():
+            found[term] = found.get(term, 0) + sheets
+        found.pop(word, None)
         if found:
-            reader = searcher.reader()
-            return max(sorted(found), key=lambda term: reader.doc_frequency("spell", term))
+            return max(sorted(found), key=found.__getitem__)
     return None
 
 

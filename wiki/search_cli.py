@@ -1,5 +1,6 @@
 """`practice-wiki search check|rebuild|catch-up`: the search index from the command line."""
 
+import os
 import sys
 
 import click
@@ -7,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from search.indexer import REBUILD_MEMORY_MB
 from search.store import IndexUnavailable, RebuildRunning
 
 
@@ -21,10 +23,15 @@ def search_group():
 
 @search_group.command("rebuild", help="Rebuild the index from scratch into a new directory "
                                       "and switch to it; searches keep working meanwhile.")
-@click.option("--procs", default=1, show_default=True,
+@click.option("--procs", type=click.IntRange(1, 16), default=min(os.cpu_count() or 1, 4),
+              show_default="the number of CPUs, at most 4",
               help="Indexing processes (Whoosh's multiprocess writer).")
+@click.option("--memory", "memory_mb", type=click.IntRange(64, 65536),
+              default=REBUILD_MEMORY_MB, show_default=True,
+              help="MB for sorting postings, shared by the processes; beyond it they spill "
+                   "to disk, which is slower.")
 @with_appcontext
-def rebuild(procs: int):
+def rebuild(procs: int, memory_mb: int):
     try:
         if sys.stdout.isatty():
             with Progress(TextColumn("Indexing sheets"), BarColumn(), MofNCompleteColumn(),
@@ -32,7 +39,8 @@ def rebuild(procs: int):
                 task = bar.add_task("index", total=None)
                 report = _service().rebuild(
                     progress=lambda n: bar.advance(task, n),
-                    on_total=lambda total: bar.update(task, total=total), procs=procs)
+                    on_total=lambda total: bar.update(task, total=total), procs=procs,
+                    memory_mb=memory_mb)
         else:
             done = [0]
 
@@ -41,7 +49,8 @@ def rebuild(procs: int):
                 if done[0] % 1000 < n:
                     click.echo(f"indexed {done[0]} sheets")
 
-            report = _service().rebuild(progress=log_progress, procs=procs)
+            report = _service().rebuild(progress=log_progress, procs=procs,
+                                        memory_mb=memory_mb)
     except RebuildRunning:
         raise click.ClickException(
             "Another rebuild is running; try again when it is done.") from None

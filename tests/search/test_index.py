@@ -184,3 +184,29 @@ def test_check_reports_and_repairs_drift(app, make_sheet, search_service, sessio
     report = search_service.check(fix=True)
     assert (report.missing, report.database, report.index) == (1, 2, 1)
     assert search_service.check(fix=False).in_sync
+
+
+def test_a_phrase_finds_the_sheets_tagged_with_a_term_whose_label_has_it(make_sheet, find):
+    make_sheet("Grazing rules", degradation_addressed=["Bc"], language="en")
+    make_sheet("Cover on the ground", body="Cover crops keep vegetation; un couvert bien végétal.")
+    assert slugs(find(q='"couvert végétal"')) == ["grazing-rules"]   # label of Bc in French
+    assert slugs(find(q='"vegetation cover"')) == ["grazing-rules"]
+    assert slugs(find(q='"cover vegetation"')) == []                 # the words' order counts
+
+
+def test_a_misspelt_label_gets_a_suggestion_from_the_terms_sheets_are_tagged_with(make_sheet,
+                                                                                   find):
+    make_sheet("Trees between crops", practice_groups=["agroforestry"], language="en")
+    page = find(q="agroforestrie")
+    assert page.total == 0 and page.suggestion == "agroforesterie"
+    assert slugs(find(q=page.suggestion)) == ["trees-between-crops"]
+    # "Apiculture" labels a group no sheet is in: offering it would find nothing.
+    assert find(q="apicultur").suggestion is None
+
+
+def test_a_short_sheet_about_a_word_outranks_a_long_one_that_mentions_it(make_sheet, find):
+    # Scoring reads each document's length (see search.whoosh_patches); created first, the
+    # long sheet would come first if lengths were lost.
+    make_sheet("Hedges", body="mulch " + " ".join(f"hedge{n} row{n}" for n in range(300)))
+    make_sheet("Straw", body="Straw mulch on beds.")
+    assert slugs(find(q="mulch", sort="relevance")) == ["straw", "hedges"]
