@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
+from whoosh.query import And, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from search.schema import FACETS, STATE_ID
 
+# Bitsets of single words kept per generation: queries share most of their words, so a
+# query never seen before usually finds its documents without reading a posting list.
+TERM_MASKS = 4096
 _BITS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 
 
@@ -91,6 +95,7 @@ class Snapshot:
         self.with_soc = _term_mask(reader, "flags", "soc", self.size)
         self.state = read_state(searcher)
         self._people: dict[tuple[str, str], int] = {}
+        self._terms: dict[tuple[str, str], int] = {}
         docnums = docnums_of(self.sheets)
         updated = reader.column_reader("updated", translate=False)
         soc = reader.column_reader("soc_change")
@@ -109,6 +114,36 @@ class Snapshot:
         if key not in self._people:
             self._people[key] = _term_mask(searcher.reader(), field_name, value, self.size)
         return self._people[key]
+
+    def query_mask(self, searcher: Searcher, query: Query) -> int:
+        """The documents a text query matches, as a bitset: words, ANDs, ORs and NOTs are
+        combined from (cached) bitsets of single words; anything else (phrases, wildcards)
+        is run on the index. `searcher` must be of this snapshot's generation."""
+        if isinstance(query, Term):
+            return self._term_mask(searcher, query.fieldname, query.text)
+        if isinstance(query, Or):
+            return any_of(self.query_mask(searcher, sub) for sub in query.subqueries)
+        if isinstance(query, And):
+            wanted = [sub for sub in query.subqueries if not isinstance(sub, Not)]
+            unwanted = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
+            found = all_of((self.query_mask(searcher, sub) for sub in wanted),
+                           self.sheets if not wanted else -1)
+            return found & ~any_of(self.query_mask(searcher, sub) for sub in unwanted)
+        if isinstance(query, Not):
+            return self.sheets & ~self.query_mask(searcher, query.query)
+        if query is NullQuery or isinstance(query, type(NullQuery)):
+            return 0
+        return mask_of(searcher.docs_for_query(query), self.size)
+
+    def _term_mask(self, searcher: Searcher, field_name: str, text: str) -> int:
+        key = (field_name, text)
+        mask = self._terms.get(key)
+        if mask is None:
+            mask = _term_mask(searcher.reader(), field_name, text, self.size)
+            if len(self._terms) >= TERM_MASKS:
+                self._terms.pop(next(iter(self._terms)), None)
+            self._terms[key] = mask
+        return mask
 
     def facet_mask(self, facet: str, codes: Iterable[str]) -> int:
         values = self.values.get(facet, {})

@@ -27,7 +27,7 @@ from practices import catalog
 from practices.models import ChangeLogEntry, User
 from search import indexer
 from search.documents import count_live
-from search.matrix import Snapshot, all_of, docnums_of, mask_of
+from search.matrix import Snapshot, all_of, docnums_of
 from search.query import SearchRequest, text_query
 from search.schema import FACETS
 from search.snippets import highlighted, query_terms, suggestion
@@ -309,7 +309,7 @@ class SearchService:
         query = text_query(request.text)
         base = visible
         if query is not None:
-            base &= mask_of(searcher.docs_for_query(query), snapshot.size)
+            base &= snapshot.query_mask(searcher, query)
         chosen = {facet: snapshot.facet_mask(facet, codes) for facet, codes in request.filters}
         matching = all_of(chosen.values(), base)
         counts = {}
@@ -362,7 +362,7 @@ class SearchService:
         query = text_query(text)
         if query is None:
             return False
-        return bool(mask_of(searcher.docs_for_query(query), snapshot.size) & visible)
+        return bool(snapshot.query_mask(searcher, query) & visible)
 
     # Without an index ----------------------------------------------------------------
 
