@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.tokenizers import default_pattern
+from whoosh.formats import Positions
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 from whoosh.util.text import rcompile
@@ -36,13 +37,22 @@ class FoldingAnalyzer(Tokenizer):
         self._setup()
 
     def _setup(self) -> None:
-        self._stem = (
-            lru_cache(STEM_CACHE_SIZE)(stemmer_for_language(self.lang)) if self.lang else None
+        stem = stemmer_for_language(self.lang) if self.lang else None
+        self._stem = lru_cache(STEM_CACHE_SIZE)(stem) if stem else None
+        # A kept word as indexed (stemmed, then folded): what positions() looks up.
+        self._indexed_form = lru_cache(STEM_CACHE_SIZE)(
+            (lambda word: stem(word).translate(accent_map))
+            if stem
+            else (lambda word: word.translate(accent_map))
         )
 
-    # The index pickles its schema: leave the cache out, rebuild it on load.
+    # The index pickles its schema: leave the caches out, rebuild them on load.
     def __getstate__(self):
-        return {key: value for key, value in self.__dict__.items() if key != "_stem"}
+        return {
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in ("_stem", "_indexed_form")
+        }
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -108,6 +118,24 @@ class FoldingAnalyzer(Tokenizer):
                 token.endchar = start_char + match.end()
             yield token
 
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each indexed word of the text -> its positions, as the tokens of
+        `self(value, positions=True)` give them, without making tokens."""
+        stops, minsize, indexed_form = self.stops, self.minsize, self._indexed_form
+        found: dict[str, list[int]] = {}
+        pos = None
+        for index, match in enumerate(self.expression.finditer(value)):
+            text = match.group(0).lower()
+            if len(text) < minsize or text in stops:
+                continue
+            pos = index if pos is None else pos + 1
+            word = indexed_form(text)
+            if word in found:
+                found[word].append(pos)
+            else:
+                found[word] = [pos]
+        return found
+
     def _whole(self, token, value, positions, chars, start_pos, start_char):
         """`tokenize=False`: the value is one token, as Whoosh's chain treats it."""
         token.original = value
@@ -124,3 +152,20 @@ class FoldingAnalyzer(Tokenizer):
         token.stopped = stopped
         token.text = self._fold(text, stopped)
         yield token
+
+
+class FoldedPositions(Positions):
+    """Whoosh's Positions posting format (the index files are the same); when the field's
+    analyser is a FoldingAnalyzer, each word's positions are gathered in one pass."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not (
+            isinstance(analyzer, FoldingAnalyzer)
+            and isinstance(value, str)
+            and set(kwargs) <= {"mode"}
+        ):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost, encode = self.field_boost, self.encode
+        for word, positions in analyzer.positions(value).items():
+            yield word, len(positions), len(positions) * boost, encode(positions)

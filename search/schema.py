@@ -12,11 +12,11 @@ from functools import cache
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Existence
+from whoosh.formats import Existence, Positions
 from whoosh.lang import stopwords_for_language
 
 import search.whoosh_patches  # noqa: F401 - applied before any index is written
-from search.analysis import FoldingAnalyzer
+from search.analysis import FoldedPositions, FoldingAnalyzer
 
 STEMMED_LANGUAGES = ("en", "fr", "es")
 TEXT_FIELDS = tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES) + ("text_other",)
@@ -56,12 +56,12 @@ def all_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def folding_analyzer(stoplist: frozenset[str]) -> Analyzer:
+def folding_analyzer(stoplist: frozenset[str]) -> FoldingAnalyzer:
     """Words, lower-cased, stop words removed, accents folded; no stemming."""
     return FoldingAnalyzer(stoplist)
 
 
-def language_analyzer(lang: str) -> Analyzer:
+def language_analyzer(lang: str) -> FoldingAnalyzer:
     """Words, lower-cased, stop words removed, stemmed by the language's rules, accents
     folded: Whoosh's LanguageAnalyzer followed by accent folding, in one pass. Its stop
     words are the language's and Whoosh's short English list, as LanguageAnalyzer's are."""
@@ -71,6 +71,15 @@ def language_analyzer(lang: str) -> Analyzer:
 def spelling_analyzer() -> Analyzer:
     """Plain lower-cased words as written, accents kept: suggestions are real words."""
     return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
+
+
+class FoldedText(TEXT):
+    """A TEXT field whose positions are gathered by its FoldingAnalyzer in one pass."""
+
+    def __init__(self, analyzer: FoldingAnalyzer, **options):
+        super().__init__(analyzer=analyzer, **options)
+        if type(self.format) is Positions:
+            self.format = FoldedPositions(field_boost=self.format.field_boost)
 
 
 class SpellingWords(TEXT):
@@ -98,13 +107,13 @@ def build_schema() -> Schema:
     fields = {
         "id": ID(unique=True, stored=True, sortable=True),
         "slug": ID(stored=True),
-        "title": TEXT(analyzer=folding_analyzer(stops), stored=True),
+        "title": FoldedText(folding_analyzer(stops), stored=True),
         "summary": STORED(),
         "body": STORED(),
         # Never filled: the query parser needs the field to read label words with its
         # analyser, and search.labels turns them into the facet terms they name.
         "labels": TEXT(analyzer=folding_analyzer(stops), phrase=False),
-        "text_other": TEXT(analyzer=folding_analyzer(stops)),
+        "text_other": FoldedText(folding_analyzer(stops)),
         "spell": SpellingWords(),
         "organization": ID(),
         "author": ID(),
@@ -117,7 +126,7 @@ def build_schema() -> Schema:
         "state": STORED(),
     }
     for lang in STEMMED_LANGUAGES:
-        fields[f"text_{lang}"] = TEXT(analyzer=language_analyzer(lang))
+        fields[f"text_{lang}"] = FoldedText(language_analyzer(lang))
     for facet in FACETS:
         fields[facet] = KEYWORD(stored=facet in ("language", "status"), sortable=True,
                                 scorable=False)

@@ -1,4 +1,4 @@
-"""`practice-wiki search check|rebuild|catch-up`: the search index from the command line."""
+"""`practice-wiki search check|rebuild`: the search index from the command line."""
 
 import os
 import sys

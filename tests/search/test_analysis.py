@@ -12,8 +12,10 @@ from whoosh.analysis import (
     RegexTokenizer,
     StopFilter,
 )
+from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
+from search.analysis import FoldedPositions
 from search.schema import all_stopwords, build_schema, folding_analyzer, language_analyzer
 
 WORDS = ["Les", "couverts", "végétaux", "de", "l'été", "à", "Ouagadougou", "a", "B", "the",
@@ -52,6 +54,15 @@ def tokens(analyzer, text, **kwargs):
 @given(text=texts, kwargs=options)
 def test_the_one_pass_analyser_gives_whoosh_chains_tokens(name, text, kwargs):
     assert tokens(OURS[name], text, **kwargs) == tokens(WHOOSH_CHAINS[name], text, **kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+@settings(max_examples=100, deadline=None)
+@given(text=texts)
+def test_postings_gathered_in_one_pass_are_whooshs(name, text):
+    ours = FoldedPositions(field_boost=2.0).word_values(text, OURS[name], mode="index")
+    whoosh = Positions(field_boost=2.0).word_values(text, WHOOSH_CHAINS[name], mode="index")
+    assert sorted(ours) == sorted(whoosh)
 
 
 def test_french_words_are_stemmed_and_folded_for_the_index():
