@@ -13,10 +13,11 @@ from search.query import SEARCH_FIELDS, words_of
 from search.schema import analyzer_for, text_field_for
 
 MAX_SNIPPET_SOURCE = 20_000  # characters of a body looked at for a snippet
-# Snippets are chosen from the words just before the first match to this many characters
-# after it: highlighting analyses every word it is given, and a first search highlights
-# twenty bodies (whole bodies were a third of its time).
+# Snippets come from the words around the first match (and, if another word of the query
+# only comes later, around its first occurrence too), not from the whole body: highlighting
+# analyses every word it is given, and a first search highlights twenty bodies.
 SNIPPET_WINDOW = 700
+LATER_WINDOW = 140
 LEAD_IN = 80
 _FORMATTER = HtmlFormatter(tagname="mark", classname="search-match", termclass="", between=" … ")
 
@@ -45,30 +46,48 @@ def highlighted(text: str, language: str | None, terms: dict[str, frozenset[str]
         return None
     analyzer = analyzer_for(field)
     if whole:
-        fragmenter = WholeFragmenter()
-    else:
-        fragmenter = ContextFragmenter(maxchars=220, surround=70)
-        text = _around_first_match(text[:MAX_SNIPPET_SOURCE], analyzer, wanted)
-        if text is None:
-            return None
-    html = highlight(text, wanted, analyzer, fragmenter, _FORMATTER, top=2)
-    return html or None
+        html = highlight(text, wanted, analyzer, WholeFragmenter(), _FORMATTER)
+        return html or None
+    fragmenter = ContextFragmenter(maxchars=220, surround=70)
+    windows = _windows(text[:MAX_SNIPPET_SOURCE], analyzer, wanted)
+    parts = [highlight(window, wanted, analyzer, fragmenter, _FORMATTER, top=2 - number)
+             for number, window in enumerate(windows)]
+    return " … ".join(part for part in parts if part) or None
 
 
-def _around_first_match(text: str, analyzer, wanted: frozenset[str]) -> str | None:
-    """The stretch of text the snippet is taken from (whole words), or None if no word
-    of it matches."""
+def _windows(text: str, analyzer, wanted: frozenset[str]) -> list[str]:
+    """Where the snippet is taken from: the stretch from just before the first match and,
+    if some matching word first occurs after it, the stretch around that one."""
+    firsts: dict[str, tuple[int, int]] = {}
     for token in analyzer(text, chars=True):
-        if token.text in wanted:
-            start = max(0, token.startchar - LEAD_IN)
-            end = token.startchar + SNIPPET_WINDOW
-            if start:
-                start = text.find(" ", start, token.startchar) + 1
-            if end < len(text):
-                end = text.rfind(" ", token.endchar, end) if " " in text[token.endchar:end] \
-                    else end
-            return text[start:end]
-    return None
+        if token.text in wanted and token.text not in firsts:
+            firsts[token.text] = (token.startchar, token.endchar)
+            if len(firsts) == len(wanted):
+                break
+    windows: list[str] = []
+    end = -1
+    for start_char, end_char in sorted(firsts.values()):
+        if start_char >= end:
+            # The second stretch is one fragment long, so that it shows its own word.
+            after = SNIPPET_WINDOW if not windows else LATER_WINDOW
+            start, end = _stretch(text, start_char, end_char, after)
+            windows.append(text[start:end])
+            if len(windows) == 2:
+                break
+    return windows
+
+
+def _stretch(text: str, start_char: int, end_char: int, after: int) -> tuple[int, int]:
+    """From LEAD_IN characters before a match to `after` characters after it, on word
+    breaks."""
+    start = max(0, start_char - LEAD_IN)
+    if start:
+        start = text.find(" ", start, start_char) + 1
+    end = start_char + after
+    if end < len(text):
+        cut = text.rfind(" ", end_char, end)
+        end = cut if cut > 0 else end
+    return start, min(end, len(text))
 
 
 def _known(reader: IndexReader, word: str) -> bool:

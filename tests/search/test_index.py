@@ -210,3 +210,11 @@ def test_a_short_sheet_about_a_word_outranks_a_long_one_that_mentions_it(make_sh
     make_sheet("Hedges", body="mulch " + " ".join(f"hedge{n} row{n}" for n in range(300)))
     make_sheet("Straw", body="Straw mulch on beds.")
     assert slugs(find(q="mulch", sort="relevance")) == ["straw", "hedges"]
+
+
+def test_a_snippet_shows_each_searched_word_even_far_apart_in_a_long_body(make_sheet, find):
+    filler = " ".join(f"word{n}" for n in range(400))
+    make_sheet("Long sheet", body=f"Straw mulch first. {filler} Compost comes much later.")
+    snippet = find(q="mulch compost").hits[0].snippet_html
+    assert "mulch</mark>" in snippet and "Compost</mark>" in snippet and " … " in snippet
+    assert "word399" not in snippet.split("…")[0]  # two short passages, not the whole body
