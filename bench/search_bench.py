@@ -465,9 +465,10 @@ def _rebuild_child(url: str, index_dir: str, procs: int, queue) -> None:
     report = indexer.rebuild(IndexStore(index_dir), engine, procs=procs)
     # With --procs > 1 the postings are sorted in Whoosh's worker processes: count the
     # largest of them too (ru_maxrss of the children is the largest one's).
-    processes = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    peak = max(resource.getrusage(who).ru_maxrss for who in processes)
-    queue.put((report.sheets, report.seconds, peak / 1024))
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    peak = max(each.ru_maxrss for each in usage)
+    cpu = sum(each.ru_utime + each.ru_stime for each in usage)  # what a slower moment inflates
+    queue.put((report.sheets, report.seconds, peak / 1024, cpu))
 
 
 def build_index(url: str, index_dir: str, procs: int) -> dict:
@@ -475,10 +476,10 @@ def build_index(url: str, index_dir: str, procs: int) -> dict:
     queue = context.Queue()
     child = context.Process(target=_rebuild_child, args=(url, index_dir, procs, queue))
     child.start()
-    count, seconds, peak_mb = queue.get()
+    count, seconds, peak_mb, cpu = queue.get()
     child.join()
     size = sum(p.stat().st_size for p in Path(index_dir).rglob("*") if p.is_file())
-    return {"count": count, "seconds": seconds, "peak_mb": peak_mb, "mb": size / 1e6}
+    return {"count": count, "seconds": seconds, "peak_mb": peak_mb, "mb": size / 1e6, "cpu": cpu}
 
 
 def update_latency(engine, service: SearchService, samples: int = 20) -> list[float]:
@@ -718,6 +719,7 @@ def report(options, build, raw, cold_raw, update, http, fts, fts_times) -> None:
             "",
             f"{len(fts_times) and options.sheets / fts.seconds:.0f} ({fts.seconds:.1f} s)",
         ),
+        ("CPU time of the full build, all processes (s)", f"{build['cpu']:.1f}", "", "—"),
         ("index size on disk (MB)", f"{build['mb']:.1f}", "", f"{fts.mb:.1f}"),
         ("peak memory of a build process (MB)", f"{build['peak_mb']:.0f}", "", "—"),
         ("edit visible in search p50 / p95 (ms)", cell({"u": update}, "u"), "", "—"),
