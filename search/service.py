@@ -36,6 +36,7 @@ from search.visibility import Scope, scope_for
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 512
+RECOVERY_REBUILD_MEMORY_MB = 256  # a rebuild inside a worker (the CLI's default is 1024)
 RECOVERY_PAUSE = 60.0  # seconds between two recovery attempts of one process
 CATALOG_FACETS = {facet: name for facet, name in FACETS.items()
                   if name in catalog.FILTERABLE}
@@ -163,7 +164,9 @@ class SearchService:
 
     def _rebuild_quietly(self) -> bool:
         try:
-            report = indexer.rebuild(self.store, self.engine)
+            # In a web worker: a small sorting budget, as Python keeps memory it has used.
+            report = indexer.rebuild(self.store, self.engine,
+                                     memory_mb=RECOVERY_REBUILD_MEMORY_MB)
             log.warning("search index rebuilt: %d sheets in %.1f s", report.sheets,
                         report.seconds)
             return True
