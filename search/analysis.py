@@ -38,21 +38,16 @@ class FoldingAnalyzer(Tokenizer):
 
     def _setup(self) -> None:
         stem = stemmer_for_language(self.lang) if self.lang else None
-        self._stem = lru_cache(STEM_CACHE_SIZE)(stem) if stem else None
-        # A kept word as indexed (stemmed, then folded): what positions() looks up.
+        # A kept (not stopped) word as indexed: stemmed, then folded.
         self._indexed_form = lru_cache(STEM_CACHE_SIZE)(
             (lambda word: stem(word).translate(accent_map))
             if stem
             else (lambda word: word.translate(accent_map))
         )
 
-    # The index pickles its schema: leave the caches out, rebuild them on load.
+    # The index pickles its schema: leave the cache out, rebuild it on load.
     def __getstate__(self):
-        return {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("_stem", "_indexed_form")
-        }
+        return {key: value for key, value in self.__dict__.items() if key != "_indexed_form"}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -71,9 +66,8 @@ class FoldingAnalyzer(Tokenizer):
         return hash((self.expression.pattern, self.stops, self.lang, self.minsize))
 
     def _fold(self, text: str, stopped: bool) -> str:
-        if not stopped and self._stem is not None:
-            text = self._stem(text)
-        return text.translate(accent_map)
+        """A lower-cased word as indexed: stop words are folded but not stemmed."""
+        return text.translate(accent_map) if stopped else self._indexed_form(text)
 
     def __call__(
         self,
@@ -92,7 +86,7 @@ class FoldingAnalyzer(Tokenizer):
         if not tokenize:
             yield from self._whole(token, value, positions, chars, start_pos, start_char)
             return
-        stops, minsize, stem = self.stops, self.minsize, self._stem
+        stops, minsize, indexed_form = self.stops, self.minsize, self._indexed_form
         pos = None
         for index, match in enumerate(self.expression.finditer(value)):
             raw = match.group(0)
@@ -106,9 +100,7 @@ class FoldingAnalyzer(Tokenizer):
             elif positions:
                 pos = start_pos + index if pos is None else pos + 1
                 token.pos = pos
-            if not stopped and stem is not None:
-                text = stem(text)
-            token.text = text.translate(accent_map)
+            token.text = text.translate(accent_map) if stopped else indexed_form(text)
             token.stopped = stopped
             token.boost = 1.0
             if keeporiginal:
