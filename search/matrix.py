@@ -94,8 +94,7 @@ class Snapshot:
         self.sheets = any_of(self.values["status"].values())
         self.with_soc = _term_mask(reader, "flags", "soc", self.size)
         self.state = read_state(searcher)
-        self._people: dict[tuple[str, str], int] = {}
-        self._terms: dict[tuple[str, str], int] = {}
+        self._words: dict[tuple[str, str], int] = {}
         docnums = docnums_of(self.sheets)
         updated = reader.column_reader("updated", translate=False)
         soc = reader.column_reader("soc_change")
@@ -110,17 +109,14 @@ class Snapshot:
     def owned(self, searcher: Searcher, field_name: str, value: str) -> int:
         """Documents whose author (or organisation) is `value`; cached per person.
         `searcher` must be of this snapshot's generation."""
-        key = (field_name, value)
-        if key not in self._people:
-            self._people[key] = _term_mask(searcher.reader(), field_name, value, self.size)
-        return self._people[key]
+        return self.word_mask(searcher, field_name, value)
 
     def query_mask(self, searcher: Searcher, query: Query) -> int:
         """The documents a text query matches, as a bitset: words, ANDs, ORs and NOTs are
         combined from (cached) bitsets of single words; anything else (phrases, wildcards)
         is run on the index. `searcher` must be of this snapshot's generation."""
         if isinstance(query, Term):
-            return self._term_mask(searcher, query.fieldname, query.text)
+            return self.word_mask(searcher, query.fieldname, query.text)
         if isinstance(query, Or):
             return any_of(self.query_mask(searcher, sub) for sub in query.subqueries)
         if isinstance(query, And):
@@ -131,18 +127,20 @@ class Snapshot:
             return found & ~any_of(self.query_mask(searcher, sub) for sub in unwanted)
         if isinstance(query, Not):
             return self.sheets & ~self.query_mask(searcher, query.query)
-        if query is NullQuery or isinstance(query, type(NullQuery)):
+        if isinstance(query, type(NullQuery)):
             return 0
         return mask_of(searcher.docs_for_query(query), self.size)
 
-    def _term_mask(self, searcher: Searcher, field_name: str, text: str) -> int:
+    def word_mask(self, searcher: Searcher, field_name: str, text: str) -> int:
+        """Documents holding one indexed word of a field, cached (the oldest word goes when
+        TERM_MASKS are kept). `searcher` must be of this snapshot's generation."""
         key = (field_name, text)
-        mask = self._terms.get(key)
+        mask = self._words.get(key)
         if mask is None:
             mask = _term_mask(searcher.reader(), field_name, text, self.size)
-            if len(self._terms) >= TERM_MASKS:
-                self._terms.pop(next(iter(self._terms)), None)
-            self._terms[key] = mask
+            if len(self._words) >= TERM_MASKS:
+                self._words.pop(next(iter(self._words)), None)
+            self._words[key] = mask
         return mask
 
     def facet_mask(self, facet: str, codes: Iterable[str]) -> int:

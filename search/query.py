@@ -237,10 +237,9 @@ def text_query(text: str) -> Query | None:
         query = _parser().parse(text)
     except Exception:  # noqa: BLE001 - any parser failure means: search the plain words
         query = plain_words_query(text)
-    if query is None or query is NullQuery or isinstance(query, type(NullQuery)):
-        return None
-    query = expand_labels(query)
-    return None if query is NullQuery or isinstance(query, type(NullQuery)) else query
+    if query is not None:
+        query = expand_labels(query)
+    return None if query is None or isinstance(query, type(NullQuery)) else query
 
 
 def plain_words_query(text: str) -> Query | None:
