@@ -20,9 +20,9 @@ from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
 from practices.vocab import vocabulary
+from search.documents import TERM_FACETS
 from search.schema import (
     DATABASE_FACETS,
-    FACETS,
     STEMMED_LANGUAGES,
     analyzer_for,
     spelling_analyzer,
@@ -35,8 +35,8 @@ Tag = tuple[str, str]  # (index facet, vocabulary code)
 def _labelled_terms() -> Iterator[tuple[str, str, str]]:
     """(facet, code, label) for every label, in every stemmed language, of every facet
     filled from a vocabulary."""
-    for facet, field in FACETS.items():
-        if facet in DATABASE_FACETS or facet in ("language", "status", "source"):
+    for field, facet in TERM_FACETS.items():
+        if facet in DATABASE_FACETS:
             continue
         for term in vocabulary(field).terms:
             for label in dict.fromkeys(term.label(lang) for lang in STEMMED_LANGUAGES):
