@@ -3,13 +3,18 @@
 Every save is a new immutable revision; the sheet keeps a pointer to its current revision
 and a copy of the values that lists and filters read. Every change appends a change-log row
 in the same transaction, which the search indexer follows.
+
+A save is a compare-and-set on that pointer: `_claim` moves nothing unless the sheet is still
+at the revision the edit started from, and holds the sheet's row until the transaction ends,
+so of several saves from one base exactly one gets through and the others raise
+StaleRevision. Callers go through `practices.editing`, which adds what follows an edit.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
 from practices import notifications
@@ -174,6 +179,7 @@ def revise(session: Session, sheet: Sheet, content: Content, *, author: User | N
     renaming = new_slug is not None and new_slug != sheet.slug
     if content.same_as(current) and not renaming:
         raise NothingChanged()
+    _claim(session, sheet, current)
     if renaming:
         rename(session, sheet, new_slug)
     if content.same_as(current):
@@ -195,6 +201,7 @@ def revert(session: Session, sheet: Sheet, number: int, *, author: User | None,
     content = Content.of(target)
     if content.same_as(current):
         raise NothingChanged()
+    _claim(session, sheet, current)
     revision = _append_revision(session, sheet, content, author=author,
                                 summary=f"Reverted to revision {number}", base=current)
     revision.reverted_from = number
@@ -249,8 +256,28 @@ def _check_slug_free(session: Session, slug: str, allow_sheet: Sheet | None = No
         raise SlugTaken(slug)
 
 
+def _claim(session: Session, sheet: Sheet, base: Revision) -> None:
+    """Hold the sheet for this save if it is still at `base`; StaleRevision otherwise.
+
+    One conditional UPDATE, decided by the database, not by what this session read earlier:
+    on PostgreSQL it locks the row (a concurrent claim waits, then finds the pointer moved);
+    on SQLite it takes the database's single write lock (the busy timeout makes the others
+    wait for it, then they read the committed pointer). Either way the lock lasts until the
+    caller commits or rolls back, so the revision number below cannot be taken meanwhile.
+    """
+    claimed = session.execute(
+        update(Sheet).where(Sheet.id == sheet.id, Sheet.current_revision_id == base.id)
+        .values(current_revision_id=Sheet.current_revision_id)  # no change, only the lock
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        session.refresh(sheet)  # what the other save made of it, for the conflict answer
+        raise StaleRevision(current_revision(session, sheet))
+
+
 def _append_revision(session: Session, sheet: Sheet, content: Content, *, author: User | None,
                      summary: str, base: Revision | None) -> Revision:
+    """The next revision, made current. Edits have claimed the sheet first (`_claim`); a new
+    sheet is not visible to anyone else yet."""
     number = (session.exec(
         select(func.max(Revision.number)).where(Revision.sheet_id == sheet.id)
     ).one() or 0) + 1

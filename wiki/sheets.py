@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import or_, select
 
-from practices import policy, sheets, workflow
+from practices import editing, policy, sheets, workflow
 from practices.diff import compare
 from practices.fields import FieldError, InvalidFields
 from practices.models import Organization, Sheet, User
@@ -107,8 +107,8 @@ def edit(slug: str):
     if new_slug and new_slug != sheet.slug:
         require(policy.can_rename(user, sheet))
     try:
-        sheets.revise(db, sheet, content, author=user, base_revision_id=base_id,
-                      edit_summary=request.form.get("edit_summary", ""), new_slug=new_slug)
+        editing.save_edit(db, sheet, content, author=user, base_revision_id=base_id,
+                          edit_summary=request.form.get("edit_summary", ""), new_slug=new_slug)
     except sheets.StaleRevision as conflict:
         db.rollback()
         return _conflict(sheet, values, base_id, conflict.current)
@@ -122,7 +122,6 @@ def edit(slug: str):
     except InvalidFields as invalid:
         db.rollback()
         return _form_again(sheet, values, invalid.errors, base_revision_id=base_id)
-    workflow.edited(db, sheet, user, request.form.get("edit_summary", ""))
     db.commit()
     flash(_("Your changes were saved."), "success")
     return redirect(url_for(".view", slug=sheet.slug), 303)
@@ -178,9 +177,10 @@ def revert(slug: str, number: int):
     sheet = load_sheet(slug)
     require(policy.can_revert(acting_user(), sheet))
     try:
-        sheets.revert(db, sheet, number, author=acting_user(),
-                      base_revision_id=_int_or_none(request.form.get("base_revision_id")))
+        editing.revert(db, sheet, number, author=acting_user(),
+                       base_revision_id=_int_or_none(request.form.get("base_revision_id")))
     except sheets.StaleRevision:
+        db.rollback()
         flash(_("Someone saved the sheet meanwhile; look at the history and try again."), "error")
         return redirect(url_for(".history", slug=sheet.slug), 303)
     except sheets.NothingChanged:
@@ -188,7 +188,6 @@ def revert(slug: str, number: int):
         return redirect(url_for(".view", slug=sheet.slug), 303)
     except sheets.SheetError:
         abort(404)
-    workflow.edited(db, sheet, acting_user(), f"Reverted to revision {number}")
     db.commit()
     flash(_("Reverted to revision %(n)d (saved as a new revision).", n=number), "success")
     return redirect(url_for(".view", slug=sheet.slug), 303)

@@ -15,7 +15,7 @@ from typing import Any
 import ijson
 from sqlmodel import Session, select
 
-from practices import accounts, sheets
+from practices import accounts, editing, sheets
 from practices.fields import InvalidFields
 from practices.importers.incoming import parse_time
 from practices.importers.sync import OUTCOMES, Progress, Report, Result, describe_errors
@@ -160,9 +160,11 @@ class Restorer:
                 saved = sheets.current_revision(self.session, sheet)
             else:
                 try:
-                    saved = sheets.revise(self.session, sheet, content, author=author,
-                                          base_revision_id=sheet.current_revision_id,
-                                          edit_summary=revision.get("edit_summary") or "")
+                    saved = editing.save_edit(
+                        self.session, sheet, content, author=author,
+                        base_revision_id=sheet.current_revision_id,
+                        edit_summary=revision.get("edit_summary") or "",
+                        flag=False)  # history replayed from an export, reviewed there
                 except sheets.NothingChanged:
                     continue
             saved.edit_summary = (revision.get("edit_summary") or "")[:300]

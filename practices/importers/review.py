@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import sheets
+from practices import editing, sheets
 from practices.importers.incoming import parse_time
 from practices.models import (
     ImportRecord,
@@ -51,7 +51,7 @@ def accept(session: Session, pending: PendingRevision, *, by: User,
     content = sheets.Content.checked(title=pending.title, summary=pending.summary,
                                      body=pending.body, fields=pending.fields)
     try:
-        revision = sheets.revise(
+        revision = editing.save_edit(
             session, sheet, content, author=by,
             base_revision_id=base_revision_id if base_revision_id is not None else current.id,
             edit_summary="Accepted the version from the source")
@@ -193,7 +193,8 @@ def _revert_to(session: Session, sheet: Sheet, revision_id: int | None,
     if target is None:
         return None
     try:
-        return sheets.revert(session, sheet, target.number, author=by)
+        return editing.revert(session, sheet, target.number, author=by,
+                              flag=False)  # back to how it was before the run
     except sheets.NothingChanged:
         return sheets.current_revision(session, sheet)
 

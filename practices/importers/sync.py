@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from practices import sheets
+from practices import editing, sheets
 from practices.fields import InvalidFields
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item, SourceError
@@ -310,9 +310,9 @@ class Syncer:
         current = sheets.current_revision(self.session, sheet)
         previous = current.id
         if not content.same_as(current):
-            current = sheets.revise(self.session, sheet, content, author=self.author,
-                                    base_revision_id=current.id,
-                                    edit_summary=f"Imported from {incoming.source}")
+            current = editing.save_edit(self.session, sheet, content, author=self.author,
+                                        base_revision_id=current.id,
+                                        edit_summary=f"Imported from {incoming.source}")
         sheet.source_updated = incoming.source_updated
         self._link(sheet, current.id, fingerprint, incoming.source_updated)
         self._pending_record = ImportRecord(run_id=self.run.id, outcome="created",
@@ -326,12 +326,15 @@ class Syncer:
             return result
         before = link_state(link)
         try:
-            revision = sheets.revise(self.session, sheet, content, author=self.author,
-                                     base_revision_id=current.id,
-                                     edit_summary=f"Updated from {incoming.source}")
+            revision = editing.save_edit(self.session, sheet, content, author=self.author,
+                                         base_revision_id=current.id,
+                                         edit_summary=f"Updated from {incoming.source}")
         except sheets.NothingChanged:
             self._link(sheet, current.id, fingerprint, incoming.source_updated)
             return Result(incoming.key, incoming.title, "unchanged", sheet_id=sheet.id)
+        except sheets.StaleRevision:  # someone saved it while this record was read: a conflict
+            return self._conflict(incoming, content, fingerprint, sheet,
+                                  self.session.get(SourceLink, sheet.id))
         sheet.source_updated = incoming.source_updated or sheet.source_updated
         self._link(sheet, revision.id, fingerprint, incoming.source_updated)
         self._pending_record = ImportRecord(run_id=self.run.id, outcome="updated",

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, or_, select
 
-from practices import policy, sheets, workflow
+from practices import editing, policy, sheets, workflow
 from practices.fields import InvalidFields
 from practices.models import Organization, Revision, Sheet, SheetTerm, User
 from search import InvalidSearch, SearchRequest
@@ -280,8 +280,9 @@ def update_practice(slug: str):
     content = _content(body)
     base = sheets.revision_by_number(db, sheet, body.base_revision)
     try:
-        sheets.revise(db, sheet, content, author=user, base_revision_id=base.id if base else -1,
-                      edit_summary=body.edit_summary, new_slug=new_slug)
+        editing.save_edit(db, sheet, content, author=user,
+                          base_revision_id=base.id if base else -1,
+                          edit_summary=body.edit_summary, new_slug=new_slug)
     except sheets.StaleRevision as stale:
         db.rollback()
         current = _revision_detail(stale.current)
@@ -300,7 +301,6 @@ def update_practice(slug: str):
     except InvalidFields as invalid:
         db.rollback()
         raise _invalid(invalid) from None
-    workflow.edited(db, sheet, user, body.edit_summary)
     db.commit()
     return detail_response(sheet)
 
