@@ -8,7 +8,7 @@ reader of threads (pages, feeds, notifications) asks `can_see_thread` first.
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
@@ -39,6 +39,15 @@ MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]|[A-Za-
 
 class DiscussionError(Exception):
     """What the user asked for cannot be done; the message says why (shown as is)."""
+
+
+class StaleComment(DiscussionError):
+    """The comment changed after the text this edit started from (in another window)."""
+
+    def __init__(self):
+        super().__init__("This comment was changed after you opened it (in another window?). "
+                         "Your text is kept below: compare it with the current one and save "
+                         "again.")
 
 
 # Who sees what --------------------------------------------------------------------------
@@ -195,13 +204,21 @@ def _add_comment(session: Session, thread: Thread, sheet: Sheet, author: User, b
     return comment
 
 
-def edit_comment(session: Session, comment: Comment, user: User, body: str) -> None:
-    """Change one's own comment; the text it had is kept as a version."""
+def edit_comment(session: Session, comment: Comment, user: User, body: str, *,
+                 base_version: int | None = None) -> None:
+    """Change one's own comment; the text it had is kept as a version.
+
+    `base_version` is what `version_of` said when the edit form was shown: if the comment
+    changed since, StaleComment. The comment's row is held from this check to the commit,
+    so of two saves at once the second sees the first (and keeps its text as a version)."""
     if not policy.can_edit_comment(user, comment.author_id):
         raise DiscussionError("Only its author can edit a comment.")
+    body = _checked_body(body)
+    _hold(session, comment)
     if comment.hidden_at is not None:
         raise DiscussionError("A hidden comment cannot be edited.")
-    body = _checked_body(body)
+    if base_version is not None and version_of(session, comment) != base_version:
+        raise StaleComment()
     if body == comment.body:
         raise DiscussionError("Nothing changed.")
     thread = session.get(Thread, comment.thread_id)
@@ -211,6 +228,22 @@ def edit_comment(session: Session, comment: Comment, user: User, body: str) -> N
     comment.body = body
     comment.edited_at = utcnow()
     session.flush()
+
+
+def version_of(session: Session, comment: Comment) -> int:
+    """How many times the comment was edited: the base an edit form sends back."""
+    query = select(func.count()).select_from(CommentVersion).where(
+        CommentVersion.comment_id == comment.id)
+    return session.exec(query).one()
+
+
+def _hold(session: Session, comment: Comment) -> None:
+    """Lock the comment's row until the transaction ends (an UPDATE that changes nothing:
+    a row lock on PostgreSQL, the write lock on SQLite) and read it afresh."""
+    session.execute(update(Comment).where(Comment.id == comment.id)
+                    .values(edited_at=Comment.edited_at)
+                    .execution_options(synchronize_session=False))
+    session.refresh(comment)
 
 
 def versions_of(session: Session, comment: Comment) -> list[CommentVersion]:

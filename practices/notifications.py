@@ -7,7 +7,7 @@ policy would not let see it — a restricted thread never reaches a non-member t
 E-mail is sent after the commit by the web layer (wiki/mail.py), never from here.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from practices import policy
 from practices.models import (
+    CollegeMembership,
     Notification,
     NotificationSettings,
     Role,
@@ -119,8 +120,9 @@ def notify(session: Session, event: str, *, actor: User | None, sheet: Sheet | N
                   | set(also) | mentioned_ids)
     recipients.discard(actor.id if actor else None)
     written = []
+    may_see = _visibility(session, sheet, thread)
     for user in _users(session, recipients):
-        if not _may_see(user, sheet, thread):
+        if not may_see(user):
             continue
         notification = Notification(
             user_id=user.id, event=Event.MENTION if user.id in mentioned_ids else event,
@@ -140,14 +142,17 @@ def _users(session: Session, ids: set[int]) -> list[User]:
     return list(session.exec(select(User).where(User.id.in_(ids), User.active)))
 
 
-def _may_see(user: User, sheet: Sheet | None, thread) -> bool:
-    if sheet is not None and not policy.can_view(user, sheet):
-        return False
-    if thread is not None:
-        from practices import discussions  # the discussion feature decides who sees a thread
-
-        return discussions.can_see_thread(user, thread)
-    return True
+def _visibility(session: Session, sheet: Sheet | None, thread) -> Callable[[User], bool]:
+    """Who may hear of it: whoever may see the sheet and, for a thread, the thread (the rule
+    of `policy.can_see_thread`, with the college's members read once for all recipients)."""
+    if thread is None:
+        return lambda user: sheet is None or policy.can_view(user, sheet)
+    sheet = sheet or session.get(Sheet, thread.sheet_id)
+    college_id = thread.college_id
+    members = set(session.exec(select(CollegeMembership.user_id).where(
+        CollegeMembership.college_id == college_id))) if college_id else set()
+    return lambda user: sheet is not None and policy.can_see_thread(
+        user, sheet, college_id, frozenset({college_id}) if user.id in members else frozenset())
 
 
 def _excerpt(text: str) -> str:

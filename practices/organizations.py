@@ -23,6 +23,10 @@ class GroupError(Exception):
     """A clear, user-facing reason why a change to an organisation or college was refused."""
 
 
+class StaleGroup(GroupError):
+    """Someone changed it after the page this change was made on was shown."""
+
+
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
@@ -61,9 +65,30 @@ def create(session: Session, model: type[Group], name: str, *, actor: User | Non
     return group
 
 
-def rename(session: Session, group: Group, name: str, *, actor: User | None) -> None:
-    """A new display name; the address (slug) stays, so links keep working."""
+def _hold(session: Session, *groups: Group) -> None:
+    """Lock the groups' rows until the transaction ends and read them afresh, so that a
+    decision (is the name still the one the admin saw, is the target still active) holds
+    until it is committed: an UPDATE that changes nothing takes the row lock on PostgreSQL
+    and the write lock on SQLite. Rows are taken in id order, so two merges cannot
+    deadlock."""
+    for group in sorted(groups, key=lambda found: found.id):
+        model = type(group)
+        session.execute(update(model).where(model.id == group.id).values(name=model.name)
+                        .execution_options(synchronize_session=False))
+        session.refresh(group)
+
+
+def rename(session: Session, group: Group, name: str, *, actor: User | None,
+           base_name: str | None = None) -> None:
+    """A new display name; the address (slug) stays, so links keep working.
+
+    `base_name` is the name the form showed: if someone renamed it since, nothing changes
+    and the error says so (rather than one admin silently overwriting the other)."""
     name = _clean_name(name)
+    _hold(session, group)
+    if base_name is not None and group.name != base_name:
+        raise StaleGroup("Someone else renamed it meanwhile; look at the current name and "
+                         "try again.")
     if name == group.name:
         return
     _check_name_free(session, type(group), name, exclude_id=group.id)
@@ -75,6 +100,7 @@ def rename(session: Session, group: Group, name: str, *, actor: User | None) -> 
 def set_active(session: Session, group: Group, active: bool, *, actor: User | None,
                reason: str = "") -> None:
     """Deactivated groups are no longer offered at registration; members and sheets stay."""
+    _hold(session, group)
     if group.active == active:
         return
     if active and group.merged_into_id is not None:
@@ -87,6 +113,7 @@ def set_active(session: Session, group: Group, active: bool, *, actor: User | No
 
 def set_review_edits(session: Session, organization: Organization, review: bool, *,
                      actor: User | None) -> None:
+    _hold(session, organization)
     if organization.review_edits == review:
         return
     organization.review_edits = review
@@ -100,6 +127,9 @@ def merge(session: Session, source: Group, target: Group, *, actor: User | None,
         raise GroupError("Merge an organisation into an organisation, a college into a college.")
     if source.id == target.id:
         raise GroupError("Choose another one to merge into.")
+    _hold(session, source, target)  # two admins merging A into B and B into A: one wins
+    if source.merged_into_id is not None:
+        raise StaleGroup("It was merged into another one meanwhile.")
     if not target.active:
         raise GroupError("Merge into an active one.")
     if isinstance(source, Organization):

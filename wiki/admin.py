@@ -192,7 +192,8 @@ def group(kind: str, slug: str):
         except organizations.GroupError as refused:
             db.rollback()
             flash(_(str(refused)), "error")
-            return _group_page(kind, found), 422
+            return _group_page(kind, found), 409 if isinstance(
+                refused, organizations.StaleGroup) else 422
         db.commit()
         flash(message, "success")
         return redirect(url_for(".group", kind=kind, slug=found.slug), 303)
@@ -203,7 +204,8 @@ def _change_group(found, action: str, actor: User) -> str:
     db = get_session()
     form = request.form
     if action == "rename":
-        organizations.rename(db, found, form.get("name", ""), actor=actor)
+        organizations.rename(db, found, form.get("name", ""), actor=actor,
+                             base_name=form.get("base_name"))
         return _("The new name is saved; the address stays the same.")
     if action == "settings" and isinstance(found, Organization):
         organizations.set_review_edits(db, found, bool(form.get("review_edits")), actor=actor)

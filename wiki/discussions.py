@@ -84,20 +84,27 @@ def resolve(slug: str, thread_id: int):
 def edit_comment(comment_id: int):
     comment, found, sheet = _comment_context(comment_id)
     require(policy.can_edit_comment(acting_user(), comment.author_id))
+    db = get_session()
     if request.method == "POST":
-        db = get_session()
+        body = request.form.get("body", "")
+        base_version = request.form.get("base_version", type=int)
         try:
-            discussions.edit_comment(db, comment, acting_user(), request.form.get("body", ""))
+            discussions.edit_comment(db, comment, acting_user(), body,
+                                     base_version=base_version)
         except DiscussionError as error:
             db.rollback()
             flash(_(str(error)), "error")
-            return render_template("discussions/edit.html", comment=comment, thread=found,
-                                   sheet=sheet, body=request.form.get("body", "")), 422
+            stale = isinstance(error, discussions.StaleComment)
+            return render_template(  # a stale edit: the current text beside theirs, new base
+                "discussions/edit.html", comment=comment, thread=found, sheet=sheet, body=body,
+                current=comment.body if stale else None,
+                base_version=discussions.version_of(db, comment) if stale else base_version,
+            ), 409 if stale else 422
         db.commit()
         flash(_("Comment updated; the earlier text is kept in its history."), "success")
         return redirect(_comment_url(sheet, comment), 303)
     return render_template("discussions/edit.html", comment=comment, thread=found, sheet=sheet,
-                           body=comment.body)
+                           body=comment.body, base_version=discussions.version_of(db, comment))
 
 
 @bp.get("/comments/<int:comment_id>/history")

@@ -1,7 +1,7 @@
 """Discussions and endorsements as services: rules, bad input, notifications, history."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from practices import discussions, endorsements, sheets
 from practices.discussions import DiscussionError
@@ -174,3 +174,34 @@ def test_endorsement_rules(session, make_sheet, people, make_user):
     endorsements.withdraw(session, endorsement, moderator)
     assert endorsements.endorsements_of(session, sheet) == []
     assert endorsement.withdrawn_at is not None  # kept, with who and when
+
+
+def test_an_edit_started_before_another_edit_of_the_comment_is_refused(session, make_sheet,
+                                                                       people):
+    _author, member, *_ = people
+    thread = discussions.start_thread(session, make_sheet(), member, title="T", body="One")
+    comment = discussions.comments_of(session, thread)[0].comment
+    opened = discussions.version_of(session, comment)  # the form in a first window
+    discussions.edit_comment(session, comment, member, "Two", base_version=opened)
+    with pytest.raises(discussions.StaleComment):  # the same form, saved from a second one
+        discussions.edit_comment(session, comment, member, "Three", base_version=opened)
+    assert comment.body == "Two"
+    assert [version.body for version in discussions.versions_of(session, comment)] == ["One"]
+
+
+def test_two_saves_of_one_comment_from_two_workers_keep_both_texts(app, session, make_sheet,
+                                                                    people):
+    _author, member, *_ = people
+    thread = discussions.start_thread(session, make_sheet(), member, title="T", body="One")
+    session.commit()
+    comment = discussions.comments_of(session, thread)[0].comment
+    with Session(app.extensions["engine"], expire_on_commit=False) as other:
+        discussions.edit_comment(other, other.get(Comment, comment.id), member, "Two")
+        other.commit()
+    # This worker read the comment before that save; without a base, the last save wins,
+    # but the text it replaces is the one just saved, kept as a version.
+    discussions.edit_comment(session, comment, member, "Three")
+    session.commit()
+    assert [version.body for version in discussions.versions_of(session, comment)] == [
+        "One", "Two"]
+    assert session.get(Comment, comment.id).body == "Three"

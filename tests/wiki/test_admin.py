@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from practices import accounts
+from practices import accounts, organizations
 from practices.models import AuditEvent, College, Organization, Role, User
 
 
@@ -154,3 +154,22 @@ def test_admin_pages_render(client, login, make_user, make_organization, make_co
                 f"/admin/colleges/{college.slug}", "/admin/audit"):
         with client.get(url) as page:
             assert page.status_code == 200, url
+
+
+def test_a_rename_over_someone_elses_rename_is_refused(client, session, login, make_user,
+                                                       make_organization):
+    organization = make_organization("Sahel Network")
+    login(make_user(Role.ADMIN))
+    page = client.get(f"/admin/organizations/{organization.slug}").text
+    assert 'name="base_name" value="Sahel Network"' in page
+    organizations.rename(session, organization, "Sahel Soil Network", actor=None)
+    session.commit()
+
+    with client.post(f"/admin/organizations/{organization.slug}", data={
+            "action": "rename", "name": "Sahel Partners",
+            "base_name": "Sahel Network"}) as response:
+        assert response.status_code == 409
+        assert "renamed it meanwhile" in response.text
+        assert 'value="Sahel Soil Network"' in response.text
+    session.expire_all()
+    assert session.get(Organization, organization.id).name == "Sahel Soil Network"

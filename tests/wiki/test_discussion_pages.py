@@ -161,3 +161,28 @@ def test_the_search_page_filters_sheets_a_college_endorses(client, session, make
     endorsements.withdraw(session, endorsement, moderator)
     session.commit()
     assert "Zai pits" not in client.get(f"/practices/?endorsed_by={college.slug}").text
+
+
+def test_saving_a_comment_edited_meanwhile_shows_both_texts(client, login, session, setting):
+    _author, member, *_rest, sheet = setting
+    thread = discussions.start_thread(session, sheet, member, title="T", body="First words")
+    session.commit()
+    comment = discussions.comments_of(session, thread)[0].comment
+    login(member)
+    form = client.get(f"/comments/{comment.id}/edit").text
+    base = re.search(r'name="base_version" value="(\d+)"', form).group(1)
+    saved = client.post(f"/comments/{comment.id}/edit",
+                        data={"body": "Second words", "base_version": base})
+    assert saved.status_code == 303
+
+    stale = client.post(f"/comments/{comment.id}/edit",
+                        data={"body": "My other rewrite", "base_version": base})
+
+    assert stale.status_code == 409
+    assert "Second words" in stale.text and "My other rewrite" in stale.text
+    fresh = re.search(r'name="base_version" value="(\d+)"', stale.text).group(1)
+    retried = client.post(f"/comments/{comment.id}/edit",
+                          data={"body": "My other rewrite", "base_version": fresh})
+    assert retried.status_code == 303
+    history = client.get(f"/comments/{comment.id}/history").text
+    assert "First words" in history and "Second words" in history
