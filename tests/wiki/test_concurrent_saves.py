@@ -151,3 +151,70 @@ def test_simultaneous_form_saves_save_exactly_one(server_url, session, people, m
         for client in clients:
             client.close()
     _assert_contiguous_history(session, sheet)
+
+
+def test_simultaneous_reverts_and_edits_save_exactly_one(server_url, session, people, make_sheet):
+    """Half the clients revert to the revision before the current one, half edit."""
+    sheet = make_sheet("Contested practice", body="The first text.")
+    clients = [httpx.Client(base_url=server_url, timeout=60) for _person in people]
+    try:
+        for client, person in zip(clients, people, strict=True):
+            signed_in = client.post("/login", data={"email": person.email, "password": PASSWORD})
+            assert signed_in.status_code == 303
+        editing_first = clients[0].post(
+            f"/practices/{sheet.slug}/edit",
+            data={
+                "title": "Contested practice",
+                "body": "The second text.",
+                "base_revision_id": str(sheet.current_revision_id),
+                "slug": sheet.slug,
+                "action": "save",
+            },
+        )
+        assert editing_first.status_code == 303
+        for round_number in range(ROUNDS // 2):
+            session.rollback()
+            session.expire_all()
+            base = sheets.current_revision(session, session.get(Sheet, sheet.id))
+
+            def send(number: int, round_number=round_number, base=base) -> httpx.Response:
+                if number % 2:
+                    return clients[number].post(
+                        f"/practices/{sheet.slug}/revert/{base.number - 1}",
+                        data={"base_revision_id": str(base.id)},
+                    )
+                return clients[number].post(
+                    f"/practices/{sheet.slug}/edit",
+                    data={
+                        "title": "Contested practice",
+                        "body": _text(round_number, number),
+                        "base_revision_id": str(base.id),
+                        "slug": sheet.slug,
+                        "action": "save",
+                    },
+                )
+
+            outcomes = Counter(_outcome(response) for response in _race(send))
+            assert outcomes == {"saved": 1, "refused": CLIENTS - 1}, (round_number, outcomes)
+            session.rollback()
+            session.expire_all()
+            assert sheets.current_revision(session, session.get(Sheet, sheet.id)).number == (
+                base.number + 1
+            )
+    finally:
+        for client in clients:
+            client.close()
+    numbers = session.exec(
+        select(Revision.number).where(Revision.sheet_id == sheet.id).order_by(Revision.number)
+    ).all()
+    assert numbers == list(range(1, ROUNDS // 2 + 3))
+
+
+def _outcome(response: httpx.Response) -> str:
+    """A saved edit or revert goes to the sheet; a refused edit is the 409 conflict page, a
+    refused revert goes back to the history."""
+    if response.status_code == 409:
+        return "refused"
+    if response.status_code == 303:
+        return "refused" if response.headers["location"].endswith("/history") else "saved"
+    return f"status {response.status_code}"

@@ -216,3 +216,26 @@ def test_infobox_shows_rainfall_even_with_one_bound(client, make_sheet, bounds, 
     sheet = make_sheet(title="Half-moons", **bounds)
     page = client.get(f"/practices/{sheet.slug}").text
     assert "Annual rainfall" in page and shown in page
+
+
+def test_a_revert_from_a_page_older_than_the_sheet_is_refused(client, login, make_user,
+                                                              make_sheet, session):
+    login(make_user())
+    sheet = make_sheet(title="Hedgerows", body="Good text.")
+    sheets.revise(session, sheet, sheets.Content.checked(title="Hedgerows", body="Spam."),
+                  author=make_user(), base_revision_id=sheet.current_revision_id)
+    session.commit()
+    page = client.get(f"/practices/{sheet.slug}/revisions/1").text
+    seen = re.search(r'name="base_revision_id" value="(\d+)"', page).group(1)
+    fixed = sheets.Content.checked(title="Hedgerows", body="Spam removed by hand.")
+    sheets.revise(session, sheet, fixed, author=make_user(),
+                  base_revision_id=sheet.current_revision_id)
+    session.commit()
+
+    response = client.post(f"/practices/{sheet.slug}/revert/1", data={"base_revision_id": seen})
+
+    assert response.status_code == 303 and response.location.endswith("/history")
+    assert "Someone saved the sheet meanwhile" in client.get(response.location).text
+    session.expire_all()
+    assert sheets.current_revision(session, sheet).body == "Spam removed by hand.\n"
+    assert len(sheets.history(session, sheet)) == 3
