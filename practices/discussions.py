@@ -46,8 +46,7 @@ class StaleComment(DiscussionError):
 
     def __init__(self):
         super().__init__("This comment was changed after you opened it (in another window?). "
-                         "Your text is kept below: compare it with the current one and save "
-                         "again.")
+                         "Your text is kept below: compare it with the current one and save again.")
 
 
 # Who sees what --------------------------------------------------------------------------
@@ -206,11 +205,9 @@ def _add_comment(session: Session, thread: Thread, sheet: Sheet, author: User, b
 
 def edit_comment(session: Session, comment: Comment, user: User, body: str, *,
                  base_version: int | None = None) -> None:
-    """Change one's own comment; the text it had is kept as a version.
-
-    `base_version` is what `version_of` said when the edit form was shown: if the comment
-    changed since, StaleComment. The comment's row is held from this check to the commit,
-    so of two saves at once the second sees the first (and keeps its text as a version)."""
+    """Change one's own comment; the text it had is kept as a version. `base_version` is
+    `version_of` when the form was shown (changed since: StaleComment); the row is held from
+    this check to the commit, so of two saves at once the second keeps the first's text."""
     if not policy.can_edit_comment(user, comment.author_id):
         raise DiscussionError("Only its author can edit a comment.")
     body = _checked_body(body)
@@ -238,11 +235,10 @@ def version_of(session: Session, comment: Comment) -> int:
 
 
 def _hold(session: Session, comment: Comment) -> None:
-    """Lock the comment's row until the transaction ends (an UPDATE that changes nothing:
-    a row lock on PostgreSQL, the write lock on SQLite) and read it afresh."""
-    session.execute(update(Comment).where(Comment.id == comment.id)
-                    .values(edited_at=Comment.edited_at)
-                    .execution_options(synchronize_session=False))
+    """Lock the comment's row until the transaction ends and read it afresh (an UPDATE that
+    changes nothing: a row lock on PostgreSQL, the write lock on SQLite)."""
+    session.execute(update(Comment).where(Comment.id == comment.id).values(
+        edited_at=Comment.edited_at).execution_options(synchronize_session=False))
     session.refresh(comment)
 
 
