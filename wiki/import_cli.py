@@ -1,8 +1,8 @@
 """`practice-wiki import wocat|table|json|runs|show|undo` and `practice-wiki export json|csv`.
 
 A progress bar on a terminal (rich), one plain line per record otherwise (logs, cron), and a
-summary at the end. Exit status 1 when the run as a whole failed (bad token, unreadable
-source); rejected records are reported but do not fail the command.
+summary at the end. The exit status tells a script how it went (EXIT_STATUS below): 0 when
+no record was rejected, 1 when some were, 2 when the source could not be read at all.
 """
 
 import multiprocessing
@@ -21,6 +21,16 @@ from practices import exporters
 from practices.importers import native, review, sources, sync
 from practices.models import ImportRun, ImportRunStatus
 from wiki.imports import execute, kind_of
+
+EXIT_STATUS = ("Exit status: 0 when no record was rejected, 1 when some records were "
+               "rejected (see the report), 2 when the source could not be read at all.")
+EXIT_REJECTED = 1
+
+
+class SourceUnreadable(click.ClickException):
+    """The source could not be read at all (missing, unreadable, refused by the API)."""
+
+    exit_code = 2
 
 
 def _session() -> Session:
@@ -133,7 +143,9 @@ def _summary(report: sync.Report, dry_run: bool) -> None:
         click.echo(f"Run {report.run_id}: practice-wiki import show {report.run_id}"
                    f"  (undo: practice-wiki import undo {report.run_id})")
     if report.status == ImportRunStatus.FAILED:
-        raise click.ClickException(report.error)
+        raise SourceUnreadable(report.error)
+    if report.counts.get("rejected"):
+        raise click.exceptions.Exit(EXIT_REJECTED)
 
 
 @click.group("import", help="Import practice sheets: WOCAT records, spreadsheets, JSON exports.")
@@ -144,7 +156,7 @@ def import_group():
 @import_group.command("wocat", help="Import or sync WOCAT SLM Technologies from SOURCE: a JSON "
                       "file (one record, a list, a v2 list page with its details beside it, "
                       "JSON lines), a folder of such files, or an API URL (QCAT v2 or the "
-                      "WOCAT database API) with --token.")
+                      "WOCAT database API) with --token.", epilog=EXIT_STATUS)
 @click.argument("source")
 @click.option("--token", envvar="WOCAT_TOKEN", help="API token (or set WOCAT_TOKEN).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
@@ -159,7 +171,7 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
     try:
         opened = sources.open_source(source, token=token)
     except sources.SourceError as problem:
-        raise click.ClickException(str(problem)) from None
+        raise SourceUnreadable(str(problem)) from None
     since = since.replace(tzinfo=UTC) if since else None
     with _session() as session, ConsoleProgress(opened, verbose=verbose) as progress, \
             indexing_alongside(current_app, not dry_run) as alongside:
@@ -175,7 +187,8 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
 
 
 @import_group.command("table", help="Import a spreadsheet (.csv or .xlsx), one sheet per row; "
-                      "the columns are described in README.md and in /imports/template.xlsx.")
+                      "the columns are described in README.md and in /imports/template.xlsx.",
+                      epilog=EXIT_STATUS)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @with_appcontext
@@ -183,13 +196,14 @@ def import_table(file: Path, dry_run: bool):
     _import_file("table", file, dry_run)
 
 
-@import_group.command("json", help="Import a practice-wiki JSON export (sheets and history).")
+@import_group.command("json", help="Import a practice-wiki JSON export (sheets and history).",
+                      epilog=EXIT_STATUS)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @with_appcontext
 def import_json(file: Path, dry_run: bool):
     if kind_of(file) != "json":
-        raise click.ClickException(f"{file} is not a practice-wiki JSON export.")
+        raise SourceUnreadable(f"{file} is not a practice-wiki JSON export.")
     _import_file("json", file, dry_run)
 
 
@@ -200,7 +214,7 @@ def _import_file(kind: str, file: Path, dry_run: bool) -> None:
             report = execute(session, kind, file, user=None, dry_run=dry_run,
                              progress=progress, index_alongside=alongside)
         except (native.NotAnExport, ValueError, UnicodeDecodeError) as unreadable:
-            raise click.ClickException(f"{file} cannot be read: {unreadable}") from None
+            raise SourceUnreadable(f"{file} cannot be read: {unreadable}") from None
     _summary(report, dry_run)
 
 
