@@ -11,15 +11,23 @@
   order checks, the field writer, the block writer with four type asserts): a quarter of
   a rebuild. `W3FieldWriter.add_postings` now fills the block writer in one loop; the
   files are byte for byte the same (tests compare them).
+- The processes of Whoosh's multiprocess writer (`search rebuild --procs N`) wait on a
+  queue for work: when the rebuild is killed they waited forever, forked copies holding
+  its database connection (and so its transaction) open. They now die with the rebuild.
 
 Other workarounds live where they are needed: `Searcher.refresh()` is not used (it reuses
 readers with stale deletions, see search.service) nor `Query.existing_terms` (it drops
 fields, see search.snippets).
 """
 
+import os
+
+from whoosh import multiproc
 from whoosh.codec import whoosh3
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
+
+from practices.child_processes import die_with_parent
 
 _cached_reader = whoosh3.W3PerDocReader._cached_reader
 
@@ -115,3 +123,23 @@ if not getattr(whoosh3.W3PerDocReader, "_practice_wiki_patched", False):
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
     whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.W3PerDocReader._practice_wiki_patched = True
+
+
+_subwriter_init = multiproc.SubWriterTask.__init__
+_subwriter_run = multiproc.SubWriterTask.run
+
+
+def _subwriter_init_noting_parent(self, *args, **kwargs):
+    _subwriter_init(self, *args, **kwargs)
+    self.practice_wiki_parent = os.getpid()  # in the parent, before the fork
+
+
+def _subwriter_run_dying_with_parent(self):
+    die_with_parent(self.practice_wiki_parent)
+    _subwriter_run(self)
+
+
+if not getattr(multiproc.SubWriterTask, "_practice_wiki_patched", False):
+    multiproc.SubWriterTask.__init__ = _subwriter_init_noting_parent
+    multiproc.SubWriterTask.run = _subwriter_run_dying_with_parent
+    multiproc.SubWriterTask._practice_wiki_patched = True

@@ -6,6 +6,7 @@ no record was rejected, 1 when some were, 2 when the source could not be read at
 """
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from sqlmodel import Session
 from practices import exporters
 from practices.importers import native, review, sources, sync
 from practices.models import ImportRun, ImportRunStatus
+from search import follower
 from wiki.imports import execute, kind_of
 
 EXIT_STATUS = ("Exit status: 0 when no record was rejected, 1 when some records were "
@@ -83,56 +85,30 @@ def indexing_alongside(app, enabled: bool = True) -> Iterator[bool]:
     two cores share the work (indexing a long sheet costs about as much as importing it).
 
     Yields whether it runs (pass that to `sync.run_import(index_alongside=...)`); after the
-    block it applies what is left and stops. Without fork, or for a dry run, the import
-    brings the index up to date itself, in batches.
+    block it applies what is left and stops. The process is spawned, not forked: it shares
+    no database connection with this one, and it dies with this one (search.follower).
+    For a dry run the import brings the index up to date itself, in batches.
     """
     service = app.extensions.get("search")
-    if not enabled or service is None or "fork" not in multiprocessing.get_all_start_methods():
+    if not enabled or service is None:
         yield False
         return
     service.apply_changes()  # a new wiki gets its (empty) index first
     url = app.extensions["engine"].url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("fork")
-    stop = context.Event()
-    worker = context.Process(target=_keep_index_up, name="import-indexer", daemon=True,
-                             args=(app.config["SEARCH_INDEX_DIR"], url, stop))
+    context = multiprocessing.get_context("spawn")
+    stop, ready = context.Event(), context.Event()
+    worker = context.Process(target=follower.follow_changes, name="import-indexer",
+                             daemon=True, args=(app.config["SEARCH_INDEX_DIR"], url, stop,
+                                                os.getpid(), ready))
     worker.start()
     try:
         yield True
     finally:
         stop.set()
+        if not ready.is_set():  # still starting (a short import): this process does it all
+            worker.terminate()
         worker.join()
         service.apply_changes()  # anything the worker left (it was busy or interrupted)
-
-
-def _keep_index_up(index_dir: str, url: str, stop) -> None:
-    """In the forked process: apply the change log to the index until told to stop. It uses
-    a connection of its own and leaves the parent's (inherited) ones untouched."""
-    from practices.database import make_engine
-    from search import indexer
-    from search.store import IndexStore
-
-    engine, store = make_engine(url), IndexStore(index_dir)
-    try:
-        while True:
-            finishing, applied = stop.is_set(), 0
-            name = store.current_name()
-            if name is not None:
-                index = store.open(name)
-                try:
-                    applied = indexer.catch_up_all(index, engine)
-                except indexer.IndexBusy:  # the web app is writing it: try again soon
-                    pass
-                finally:
-                    index.close()
-            if finishing:
-                return
-            if not applied:
-                stop.wait(0.2)
-    except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent finishes the job
-        return
-    finally:
-        engine.dispose()
 
 
 def _summary(report: sync.Report, dry_run: bool) -> None:
