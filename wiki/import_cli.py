@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from practices import exporters
-from practices.importers import native, review, sources, sync
+from practices.importers import liveness, native, review, sources, sync
 from practices.models import ImportRun, ImportRunStatus
 from search import follower
 from wiki.imports import execute, kind_of
@@ -214,6 +214,7 @@ def show_run(run_id: int, outcome: str | None):
         run = session.get(ImportRun, run_id)
         if run is None:
             raise click.ClickException(f"No import run {run_id}.")
+        liveness.settle(session, [run])
         click.echo(f"Run {run.id} ({run.kind}, {run.status}) from {run.source}")
         if run.message:
             click.echo(run.message)

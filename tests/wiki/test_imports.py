@@ -198,3 +198,23 @@ def test_table_import_exit_status_says_whether_rows_were_rejected(app, session, 
     assert [run.status for run in runs] == ["finished", "finished", "failed"]
     assert "Exit status: 0 when no record was rejected" in runner.invoke(
         args=["import", "table", "--help"]).output
+
+
+def test_the_page_of_a_run_whose_process_was_killed_says_interrupted_and_stops_polling(
+        client, session, make_user, login):
+    import subprocess
+    import sys
+
+    from practices.importers import liveness
+
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()
+    run = ImportRun(kind="wocat", source="technologies.json", host=liveness.this_host(),
+                    pid=killed.pid)
+    session.add(run)
+    session.commit()
+    login(make_user("admin"))
+    page = client.get(f"/imports/runs/{run.id}").get_data(as_text=True)
+    assert "interrupted" in page and "run the import again to finish it" in page
+    assert "data-refresh" not in page
+    assert client.get(f"/api/v1/imports/{run.id}").json["status"] == "interrupted"
