@@ -267,6 +267,11 @@ class ImportRun(SQLModel, table=True):
     message: str = Field(default="", sa_type=Text)
     undone_at: datetime | None = Field(default=None)
     undone_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # Which process runs it, and when it last wrote a record: a run whose process is gone
+    # is shown as interrupted, not running (practices.importers.liveness).
+    host: str | None = Field(default=None, max_length=255)
+    pid: int | None = Field(default=None)
+    heartbeat_at: datetime | None = Field(default=None)
 
 
 class ImportRecord(SQLModel, table=True):

@@ -140,12 +140,16 @@ def _write_state(writer: SegmentWriter, state: IndexState) -> None:
 
 def indexed_fingerprints(ix: FileIndex) -> dict[str, str]:
     """Sheet id -> fingerprint of every document, read from columns (not stored fields,
-    which would load every body)."""
+    which would load every body). Segment by segment: Whoosh's multi-segment column leaves
+    out a segment without that column (one holding only the state document, after a
+    catch-up that deleted a sheet), and reads its documents at another segment's place."""
+    found = {}
     with ix.searcher() as searcher:
-        reader = searcher.reader()
-        ids = reader.column_reader("id")
-        prints = reader.column_reader("fingerprint")
-        found = {ids[docnum]: prints[docnum].decode("utf-8") for docnum in reader.all_doc_ids()}
+        for reader, _offset in searcher.reader().leaf_readers():
+            ids = reader.column_reader("id")
+            prints = reader.column_reader("fingerprint")
+            for docnum in reader.all_doc_ids():
+                found[ids[docnum]] = prints[docnum].decode("utf-8")
     found.pop(STATE_ID, None)
     return found
 

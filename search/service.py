@@ -9,13 +9,14 @@ index is rebuilt (in the request when the wiki is small, otherwise in the backgr
 pages are served from the database) and pages say so.
 """
 
+import contextlib
 import logging
 import os
 import threading
 import time
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as OrmSession
@@ -45,6 +46,13 @@ CATALOG_FACETS = {facet: name for facet, name in FACETS.items()
 class Notice:
     REBUILDING = "rebuilding"  # no usable index yet: the page comes from the database
     REBUILT = "rebuilt"        # the index was missing or damaged and was rebuilt just now
+    BEHIND = "behind"          # the index cannot be written (disk full, permissions): the
+                               # latest changes are not in the results yet
+
+
+@dataclass(frozen=True)
+class CheckResult(indexer.CheckReport):
+    unwritable: str | None = None  # why the index cannot be written, when it cannot
 
 
 @dataclass
@@ -98,6 +106,7 @@ class SearchService:
         self._pages: OrderedDict = OrderedDict()
         self._rebuilder: threading.Thread | None = None
         self._last_recovery = -RECOVERY_PAUSE
+        self.unwritable: str | None = None  # why the last write of the index failed
 
     # The live index ------------------------------------------------------------------
 
@@ -191,10 +200,15 @@ class SearchService:
             if ix is None:  # no index yet (a new wiki): build it, with this change in it
                 self._recover(urgent=True)
                 return 0
-            return indexer.catch_up(ix, self.engine,
-                                    timeout=self.write_timeout if timeout is None else timeout)
+            applied = indexer.catch_up(ix, self.engine, timeout=self.write_timeout
+                                       if timeout is None else timeout)
+            self.unwritable = None
+            return applied
         except indexer.IndexBusy:
             log.info("search index busy; the change will be applied by the next catch-up")
+        except OSError as error:  # disk full, permissions: pages say search is behind
+            self.unwritable = str(error)
+            log.exception("search index cannot be written; it will be retried")
         except Exception:  # noqa: BLE001 - an edit must never fail because of the index
             log.exception("search index catch-up failed; it will be retried")
         return 0
@@ -206,13 +220,22 @@ class SearchService:
             behind = indexer.has_pending(session, snapshot.state)
         if behind:
             return self.apply_changes(timeout=0) > 0
+        self.unwritable = None  # nothing left to write (another process wrote it)
         return False
 
-    def check(self, *, fix: bool = True, progress=None) -> indexer.CheckReport:
+    def check(self, *, fix: bool = True, progress=None) -> CheckResult:
+        """Drift between index and database; with `fix`, caught up. An index that cannot
+        be written is reported (`unwritable`), not raised."""
         ix = self._open()
         if ix is None:
             raise IndexUnavailable("there is no search index yet: run `search rebuild`")
-        return indexer.check(ix, self.engine, fix=fix, progress=progress)
+        try:
+            report = indexer.check(ix, self.engine, fix=fix, progress=progress)
+            unwritable = None if fix else _write_problem(ix)
+        except OSError as error:
+            report, unwritable = indexer.check(ix, self.engine, fix=False), str(error)
+        self.unwritable = unwritable
+        return CheckResult(**asdict(report), unwritable=unwritable)
 
     def rebuild(self, *, progress=None, on_total=None, procs: int = 1,
                 memory_mb: int = indexer.REBUILD_MEMORY_MB) -> indexer.RebuildReport:
@@ -234,7 +257,7 @@ class SearchService:
                 break
             try:
                 page = self._search(ix, request, scope)
-                page.notice = notice
+                page.notice = notice or (Notice.BEHIND if self.unwritable else None)
                 return page
             except Exception:  # noqa: BLE001 - a damaged index must not give a 500
                 log.exception("search failed")
@@ -382,6 +405,22 @@ class SearchService:
         counts = {facet: result.facet_counts.get(name, {})
                   for facet, name in CATALOG_FACETS.items()}
         return SearchPage(request, result.total, result.page, hits, counts, None, notice, scope)
+
+
+def _write_problem(ix: FileIndex) -> str | None:
+    """Why a file cannot be written into the index's folder (full, read-only), or None."""
+    name = f".write-probe-{os.getpid()}-{threading.get_ident()}"
+    try:
+        with ix.storage.create_file(name) as probe:
+            probe.write(b"\0" * 4096)
+            probe.flush()
+            os.fsync(probe.file.fileno())
+    except OSError as error:
+        return str(error)
+    finally:
+        with contextlib.suppress(OSError):
+            ix.storage.delete_file(name)
+    return None
 
 
 def any_status(values: dict[str, int], statuses) -> int:

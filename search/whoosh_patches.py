@@ -11,15 +11,27 @@
   order checks, the field writer, the block writer with four type asserts): a quarter of
   a rebuild. `W3FieldWriter.add_postings` now fills the block writer in one loop; the
   files are byte for byte the same (tests compare them).
+- The processes of Whoosh's multiprocess writer (`search rebuild --procs N`) wait on a
+  queue for work: when the rebuild is killed they waited forever, forked copies holding
+  its database connection (and so its transaction) open. They now die with the rebuild.
+- A writer that fails while starting (a full or read-only disk) kept the index's write lock
+  until the half-made writer was garbage-collected: every later write of the process then
+  timed out, even once the disk had room again. It now lets go of the lock at once.
 
 Other workarounds live where they are needed: `Searcher.refresh()` is not used (it reuses
 readers with stale deletions, see search.service) nor `Query.existing_terms` (it drops
 fields, see search.snippets).
 """
 
+import os
+
+from whoosh import multiproc
 from whoosh.codec import whoosh3
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+from practices.child_processes import die_with_parent
 
 _cached_reader = whoosh3.W3PerDocReader._cached_reader
 
@@ -115,3 +127,41 @@ if not getattr(whoosh3.W3PerDocReader, "_practice_wiki_patched", False):
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
     whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.W3PerDocReader._practice_wiki_patched = True
+
+
+_subwriter_init = multiproc.SubWriterTask.__init__
+_subwriter_run = multiproc.SubWriterTask.run
+
+
+def _subwriter_init_noting_parent(self, *args, **kwargs):
+    _subwriter_init(self, *args, **kwargs)
+    self.practice_wiki_parent = os.getpid()  # in the parent, before the fork
+
+
+def _subwriter_run_dying_with_parent(self):
+    die_with_parent(self.practice_wiki_parent)
+    _subwriter_run(self)
+
+
+if not getattr(multiproc.SubWriterTask, "_practice_wiki_patched", False):
+    multiproc.SubWriterTask.__init__ = _subwriter_init_noting_parent
+    multiproc.SubWriterTask.run = _subwriter_run_dying_with_parent
+    multiproc.SubWriterTask._practice_wiki_patched = True
+
+
+_segment_writer_init = SegmentWriter.__init__
+
+
+def _segment_writer_init_releasing_lock(self, *args, **kwargs):
+    try:
+        _segment_writer_init(self, *args, **kwargs)
+    except BaseException:
+        lock = getattr(self, "writelock", None)
+        if lock is not None and lock.fd is not None:  # acquired, then something failed
+            lock.release()
+        raise
+
+
+if not getattr(SegmentWriter, "_practice_wiki_patched", False):
+    SegmentWriter.__init__ = _segment_writer_init_releasing_lock
+    SegmentWriter._practice_wiki_patched = True

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from practices import accounts, database, demo
+from practices import accounts, database, demo, policy, tokens
 from practices.models import Role
 
 
@@ -130,3 +130,28 @@ def users_set_role(email: str, role: str):
         accounts.set_role(session, user, role, actor=None)  # audited, by the command line
         session.commit()
     click.echo(f"{email} is now {role}.")
+
+
+@users_group.command("token", help="Create a personal API token for an account and print it "
+                                   "(shown once; listed and revocable on the profile page).")
+@click.option("--email", required=True)
+@click.option("--name", default="command line", show_default=True,
+              help="What the token is for, as the profile page lists it.")
+@with_appcontext
+def users_token(email: str, name: str):
+    with _session() as session:
+        user = accounts.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"No account with the e-mail {email}.")
+        if not policy.can_manage_tokens(user):
+            raise click.ClickException(f"The account {user.email} is not active; activate "
+                                       "it before giving it a token.")
+        try:
+            token, plain = tokens.create(session, user, name,
+                                         key=current_app.config["SECRET_KEY"])
+        except tokens.TokenError as refused:
+            raise click.ClickException(str(refused)) from None
+        session.commit()
+        click.echo(f"Token {token.name!r} for {user.email} ({user.role}); it is shown only "
+                   "once:", err=True)
+    click.echo(plain)  # alone on standard output, for scripts

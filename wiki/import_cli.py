@@ -1,11 +1,12 @@
 """`practice-wiki import wocat|table|json|runs|show|undo` and `practice-wiki export json|csv`.
 
 A progress bar on a terminal (rich), one plain line per record otherwise (logs, cron), and a
-summary at the end. Exit status 1 when the run as a whole failed (bad token, unreadable
-source); rejected records are reported but do not fail the command.
+summary at the end. The exit status tells a script how it went (EXIT_STATUS below): 0 when
+no record was rejected, 1 when some were, 2 when the source could not be read at all.
 """
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,20 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from practices import exporters
-from practices.importers import native, review, sources, sync
+from practices.importers import liveness, native, review, sources, sync
 from practices.models import ImportRun, ImportRunStatus
+from search import follower
 from wiki.imports import execute, kind_of
+
+EXIT_STATUS = ("Exit status: 0 when no record was rejected, 1 when some records were "
+               "rejected (see the report), 2 when the source could not be read at all.")
+EXIT_REJECTED = 1
+
+
+class SourceUnreadable(click.ClickException):
+    """The source could not be read at all (missing, unreadable, refused by the API)."""
+
+    exit_code = 2
 
 
 def _session() -> Session:
@@ -73,56 +85,30 @@ def indexing_alongside(app, enabled: bool = True) -> Iterator[bool]:
     two cores share the work (indexing a long sheet costs about as much as importing it).
 
     Yields whether it runs (pass that to `sync.run_import(index_alongside=...)`); after the
-    block it applies what is left and stops. Without fork, or for a dry run, the import
-    brings the index up to date itself, in batches.
+    block it applies what is left and stops. The process is spawned, not forked: it shares
+    no database connection with this one, and it dies with this one (search.follower).
+    For a dry run the import brings the index up to date itself, in batches.
     """
     service = app.extensions.get("search")
-    if not enabled or service is None or "fork" not in multiprocessing.get_all_start_methods():
+    if not enabled or service is None:
         yield False
         return
     service.apply_changes()  # a new wiki gets its (empty) index first
     url = app.extensions["engine"].url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("fork")
-    stop = context.Event()
-    worker = context.Process(target=_keep_index_up, name="import-indexer", daemon=True,
-                             args=(app.config["SEARCH_INDEX_DIR"], url, stop))
+    context = multiprocessing.get_context("spawn")
+    stop, ready = context.Event(), context.Event()
+    worker = context.Process(target=follower.follow_changes, name="import-indexer",
+                             daemon=True, args=(app.config["SEARCH_INDEX_DIR"], url, stop,
+                                                os.getpid(), ready))
     worker.start()
     try:
         yield True
     finally:
         stop.set()
+        if not ready.is_set():  # still starting (a short import): this process does it all
+            worker.terminate()
         worker.join()
         service.apply_changes()  # anything the worker left (it was busy or interrupted)
-
-
-def _keep_index_up(index_dir: str, url: str, stop) -> None:
-    """In the forked process: apply the change log to the index until told to stop. It uses
-    a connection of its own and leaves the parent's (inherited) ones untouched."""
-    from practices.database import make_engine
-    from search import indexer
-    from search.store import IndexStore
-
-    engine, store = make_engine(url), IndexStore(index_dir)
-    try:
-        while True:
-            finishing, applied = stop.is_set(), 0
-            name = store.current_name()
-            if name is not None:
-                index = store.open(name)
-                try:
-                    applied = indexer.catch_up_all(index, engine)
-                except indexer.IndexBusy:  # the web app is writing it: try again soon
-                    pass
-                finally:
-                    index.close()
-            if finishing:
-                return
-            if not applied:
-                stop.wait(0.2)
-    except KeyboardInterrupt:  # Ctrl-C reaches both processes; the parent finishes the job
-        return
-    finally:
-        engine.dispose()
 
 
 def _summary(report: sync.Report, dry_run: bool) -> None:
@@ -133,7 +119,9 @@ def _summary(report: sync.Report, dry_run: bool) -> None:
         click.echo(f"Run {report.run_id}: practice-wiki import show {report.run_id}"
                    f"  (undo: practice-wiki import undo {report.run_id})")
     if report.status == ImportRunStatus.FAILED:
-        raise click.ClickException(report.error)
+        raise SourceUnreadable(report.error)
+    if report.counts.get("rejected"):
+        raise click.exceptions.Exit(EXIT_REJECTED)
 
 
 @click.group("import", help="Import practice sheets: WOCAT records, spreadsheets, JSON exports.")
@@ -144,7 +132,7 @@ def import_group():
 @import_group.command("wocat", help="Import or sync WOCAT SLM Technologies from SOURCE: a JSON "
                       "file (one record, a list, a v2 list page with its details beside it, "
                       "JSON lines), a folder of such files, or an API URL (QCAT v2 or the "
-                      "WOCAT database API) with --token.")
+                      "WOCAT database API) with --token.", epilog=EXIT_STATUS)
 @click.argument("source")
 @click.option("--token", envvar="WOCAT_TOKEN", help="API token (or set WOCAT_TOKEN).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
@@ -159,7 +147,7 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
     try:
         opened = sources.open_source(source, token=token)
     except sources.SourceError as problem:
-        raise click.ClickException(str(problem)) from None
+        raise SourceUnreadable(str(problem)) from None
     since = since.replace(tzinfo=UTC) if since else None
     with _session() as session, ConsoleProgress(opened, verbose=verbose) as progress, \
             indexing_alongside(current_app, not dry_run) as alongside:
@@ -175,7 +163,8 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
 
 
 @import_group.command("table", help="Import a spreadsheet (.csv or .xlsx), one sheet per row; "
-                      "the columns are described in README.md and in /imports/template.xlsx.")
+                      "the columns are described in README.md and in /imports/template.xlsx.",
+                      epilog=EXIT_STATUS)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @with_appcontext
@@ -183,13 +172,14 @@ def import_table(file: Path, dry_run: bool):
     _import_file("table", file, dry_run)
 
 
-@import_group.command("json", help="Import a practice-wiki JSON export (sheets and history).")
+@import_group.command("json", help="Import a practice-wiki JSON export (sheets and history).",
+                      epilog=EXIT_STATUS)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @with_appcontext
 def import_json(file: Path, dry_run: bool):
     if kind_of(file) != "json":
-        raise click.ClickException(f"{file} is not a practice-wiki JSON export.")
+        raise SourceUnreadable(f"{file} is not a practice-wiki JSON export.")
     _import_file("json", file, dry_run)
 
 
@@ -200,7 +190,7 @@ def _import_file(kind: str, file: Path, dry_run: bool) -> None:
             report = execute(session, kind, file, user=None, dry_run=dry_run,
                              progress=progress, index_alongside=alongside)
         except (native.NotAnExport, ValueError, UnicodeDecodeError) as unreadable:
-            raise click.ClickException(f"{file} cannot be read: {unreadable}") from None
+            raise SourceUnreadable(f"{file} cannot be read: {unreadable}") from None
     _summary(report, dry_run)
 
 
@@ -224,6 +214,7 @@ def show_run(run_id: int, outcome: str | None):
         run = session.get(ImportRun, run_id)
         if run is None:
             raise click.ClickException(f"No import run {run_id}.")
+        liveness.settle(session, [run])
         click.echo(f"Run {run.id} ({run.kind}, {run.status}) from {run.source}")
         if run.message:
             click.echo(run.message)

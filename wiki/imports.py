@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 
 from practices import exporters, policy, sheets
 from practices.diff import Chunk, FieldChange, RevisionDiff, compare
-from practices.importers import native, review, sources, sync, table
+from practices.importers import liveness, native, review, sources, sync, table
 from practices.models import ImportRecord, ImportRun, ImportRunStatus, User
 from wiki.auth import acting_user, require
 from wiki.db import get_session
@@ -179,6 +179,7 @@ def run_page(run_id: int):
     require(policy.can_import(acting_user()))
     session = get_session()
     run = session.get(ImportRun, run_id) or abort(404)
+    liveness.settle(session, [run])  # killed mid-way: interrupted, and the page stops polling
     outcome = request.args.get("outcome") if request.args.get("outcome") in sync.OUTCOMES \
         else None
     page = max(request.args.get("page", 1, type=int), 1)

@@ -71,8 +71,15 @@ def check(report_only: bool):
     click.echo(f"Database: {report.database} sheets; index: {report.index} documents.")
     if report.in_sync:
         click.echo("The index is up to date.")
-        return
-    click.echo(f"Missing from the index: {report.missing}; stale: {report.stale}; "
-               f"no longer in the database: {report.extra}; change-log rows not applied: "
-               f"{report.backlog}.")
-    click.echo("Caught up." if report.fixed else "Nothing changed (--report-only).")
+    else:
+        click.echo(f"Missing from the index: {report.missing}; stale: {report.stale}; "
+                   f"no longer in the database: {report.extra}; change-log rows not applied: "
+                   f"{report.backlog}.")
+        if not report.unwritable:
+            click.echo("Caught up." if report.fixed else "Nothing changed (--report-only).")
+    if report.unwritable:
+        raise click.ClickException(
+            f"The search index cannot be written ({report.unwritable}): search is behind "
+            "the database, and changes are not found, until it can. Free disk space or fix "
+            f"the permissions of {current_app.config['SEARCH_INDEX_DIR']}, then run "
+            "`practice-wiki search check` again.")

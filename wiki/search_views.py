@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
         sync_rebuild_limit=int(app.config["SEARCH_SYNC_REBUILD_LIMIT"]))
     app.register_blueprint(bp)
     app.jinja_env.globals.update(facet_param=FIELD_PARAMS.get, facet_title=facet_title,
-                                 facet_value_label=facet_value_label)
+                                 facet_value_label=facet_value_label,
+                                 search_behind=lambda: bool(service().unwritable))
 
 
 def service() -> SearchService:

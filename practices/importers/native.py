@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from practices import accounts, editing, sheets
 from practices.fields import InvalidFields
+from practices.importers import liveness
 from practices.importers.incoming import parse_time
 from practices.importers.sync import OUTCOMES, Progress, Report, Result, describe_errors
 from practices.models import (
@@ -53,9 +54,13 @@ def run(session: Session, path: Path, *, started_by: User | None = None,
         keep_results: bool = False, run_row: ImportRun | None = None) -> Report:
     if not is_export(path):
         raise NotAnExport(f"{path.name} is not a practice-wiki JSON export")
+    if not dry_run:
+        liveness.settle_all(session)  # earlier runs killed mid-way: interrupted, not running
     if run_row is None and not dry_run:
         run_row = ImportRun(kind="json", source=path.name,
                             started_by_id=started_by.id if started_by else None)
+    if run_row is not None:
+        liveness.claim(run_row)
         session.add(run_row)
         session.commit()
     report = Report(run_row.id if run_row else None, dict.fromkeys(OUTCOMES, 0))
@@ -74,6 +79,7 @@ def run(session: Session, path: Path, *, started_by: User | None = None,
                                          reason=result.reason, sheet_id=result.sheet_id,
                                          revision_id=restorer.last_revision_id))
                 run_row.counts = dict(report.counts)
+                liveness.beat(run_row)
                 session.add(run_row)
                 session.commit()
             if progress:

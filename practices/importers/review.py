@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from practices import editing, sheets
+from practices.importers import liveness
 from practices.importers.incoming import parse_time
 from practices.models import (
     ImportRecord,
@@ -109,7 +110,7 @@ def undo(session: Session, run: ImportRun, *, by: User | None) -> UndoReport:
     if run.status == ImportRunStatus.UNDONE:
         raise ReviewError("this run was already undone")
     if run.status == ImportRunStatus.RUNNING:
-        if not _stalled(session, run):
+        if not (liveness.is_gone(run) or _stalled(session, run)):
             raise ReviewError("this run is still going; wait for it to finish")
         run.status = ImportRunStatus.INTERRUPTED  # its process died (a crash, a kill)
         run.message = "Stopped without finishing (the process ended)."
@@ -200,7 +201,9 @@ def _revert_to(session: Session, sheet: Sheet, revision_id: int | None,
 
 
 def runs(session: Session, limit: int = 50) -> list[ImportRun]:
-    return list(session.exec(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+    latest = list(session.exec(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+    liveness.settle(session, latest)  # a killed run reads as interrupted, not running
+    return latest
 
 
 def records_of(session: Session, run: ImportRun, outcome: str | None = None,

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from practices import editing, sheets
 from practices.fields import InvalidFields
+from practices.importers import liveness
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item, SourceError
 from practices.models import (
@@ -103,9 +104,13 @@ def run_import(session: Session, items: Iterable[Item], *, kind: str, source: st
     `index_alongside`: another process keeps the search index up to date meanwhile (see
     `wiki.import_cli.indexing_alongside`), so this one never waits for it.
     """
+    if not dry_run:
+        liveness.settle_all(session)  # earlier runs killed mid-way: interrupted, not running
     if run is None and not dry_run:
         run = ImportRun(kind=kind, source=source[:500], total=total,
                         started_by_id=started_by.id if started_by else None)
+    if run is not None:
+        liveness.claim(run)
         session.add(run)
         session.commit()
     report = Report(run.id if run else None)
@@ -223,6 +228,7 @@ class Syncer:
         self.session.add(record)
         self.run.counts = dict(self.counts) | {
             result.outcome: self.counts[result.outcome] + 1}
+        liveness.beat(self.run)
         self.session.add(self.run)
         self.session.flush()
         self._batch_search()

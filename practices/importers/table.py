@@ -9,6 +9,7 @@ is written. The same column set is what `export csv` writes, so an export re-imp
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import IO, Any
 from practices.fields import FIELDS, FIELDS_BY_NAME, InvalidFields
 from practices.impacts import IMPACT_INDICATORS
 from practices.importers.incoming import Failed, Incoming
-from practices.importers.sources import Item
+from practices.importers.sources import Item, SourceError
 from practices.models import SheetStatus
 from practices.sheets import Content
 from practices.slugs import is_valid_slug, slugify
@@ -90,12 +91,17 @@ EXAMPLES = (
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(spreadsheet row number, {column: value}) for each non-empty row; header is row 1."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path)
-    else:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            yield from _csv_rows(handle)
+    """(spreadsheet row number, {column: value}) for each non-empty row; header is row 1.
+    A file that is not a spreadsheet at all stops the run (SourceError), as an unreadable
+    WOCAT source does: no row of it can be reported."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            yield from _xlsx_rows(path)
+        else:
+            with path.open("r", encoding="utf-8-sig", newline="") as handle:
+                yield from _csv_rows(handle)
+    except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as unreadable:
+        raise SourceError(f"{path.name} cannot be read as a spreadsheet: {unreadable}") from None
 
 
 def _csv_rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
 
 from practices import database
-from practices.models import Sheet, User
+from practices.models import ApiToken, Sheet, User
 
 
 def test_demo_loads_sheets_and_prints_generated_passwords(app, session):
@@ -51,3 +51,31 @@ def test_the_migrations_build_exactly_the_tables_the_models_describe(database_ur
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_users_token_prints_a_token_that_works_and_is_listed_on_the_profile(
+        app, client, session, make_user, login):
+    moderator = make_user("moderator")
+    result = app.test_cli_runner().invoke(
+        args=["users", "token", "--email", moderator.email.upper(), "--name", "nightly"])
+    assert result.exit_code == 0, result.output
+    plain = result.stdout.strip()
+    assert plain.startswith("pw_") and "\n" not in plain
+    bearer = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/review", headers=bearer).status_code == 200  # a moderator's page
+    login(moderator)
+    assert "nightly" in client.get("/profile/tokens").text
+    token = session.exec(select(ApiToken)).one()
+    client.post(f"/profile/tokens/{token.id}/revoke")
+    client.post("/logout")
+    assert client.get("/review", headers=bearer).status_code == 401
+
+
+def test_users_token_refuses_unknown_and_inactive_accounts(app, session, make_user):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["users", "token", "--email", "nobody@example.org"])
+    assert unknown.exit_code == 1 and "No account with the e-mail" in unknown.output
+    inactive = make_user(active=False)
+    refused = runner.invoke(args=["users", "token", "--email", inactive.email])
+    assert refused.exit_code == 1 and "not active" in refused.output
+    assert session.exec(select(ApiToken)).all() == []

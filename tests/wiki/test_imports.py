@@ -159,6 +159,62 @@ def test_cli_imports_with_a_plain_log_and_exports(app, client, session, tmp_path
     assert json.loads((tmp_path / "out.json").read_text("utf-8"))["format"] == "practice-wiki"
     assert (tmp_path / "out.csv").read_text("utf-8").startswith("slug,title")
     missing = runner.invoke(args=["import", "wocat", str(tmp_path / "nowhere.json")])
-    assert missing.exit_code == 1 and "No such file or folder" in missing.output
+    assert missing.exit_code == 2 and "No such file or folder" in missing.output
     shown = runner.invoke(args=["import", "show", "1"])
     assert "created   wocat:technologies_2" in shown.output
+
+
+def test_wocat_import_exit_status_says_whether_records_were_rejected(app, tmp_path):
+    runner = app.test_cli_runner()
+    write_json(tmp_path / "good.json", [database_record(1)])
+    (tmp_path / "broken.json").write_text("{not json", "utf-8")
+    write_json(tmp_path / "mixed.json", [database_record(2), {"id": 3, "title": 42}])
+    good = runner.invoke(args=["import", "wocat", str(tmp_path / "good.json")])
+    assert good.exit_code == 0, good.output
+    broken = runner.invoke(args=["import", "wocat", str(tmp_path / "broken.json")])
+    assert "1 rejected" in broken.output and broken.exit_code == 1
+    mixed = runner.invoke(args=["import", "wocat", str(tmp_path / "mixed.json"), "--dry-run"])
+    assert "1 created" in mixed.output and "1 rejected" in mixed.output
+    assert mixed.exit_code == 1
+    missing = runner.invoke(args=["import", "wocat", str(tmp_path / "nowhere.json")])
+    assert missing.exit_code == 2 and "No such file or folder" in missing.output
+    assert "Exit status: 0 when no record was rejected" in runner.invoke(
+        args=["import", "wocat", "--help"]).output
+
+
+def test_table_import_exit_status_says_whether_rows_were_rejected(app, session, tmp_path):
+    runner = app.test_cli_runner()
+    (tmp_path / "good.csv").write_text("title,summary\nZai pits,Pits\n", "utf-8")
+    (tmp_path / "bad.csv").write_text("title,status\nHalf moons,\nNo status,nonsense\n",
+                                      "utf-8")
+    (tmp_path / "garbage.xlsx").write_bytes(b"not a spreadsheet at all")
+    good = runner.invoke(args=["import", "table", str(tmp_path / "good.csv")])
+    assert good.exit_code == 0, good.output
+    bad = runner.invoke(args=["import", "table", str(tmp_path / "bad.csv")])
+    assert "1 created" in bad.output and "1 rejected" in bad.output and bad.exit_code == 1
+    garbage = runner.invoke(args=["import", "table", str(tmp_path / "garbage.xlsx")])
+    assert garbage.exit_code == 2 and "cannot be read" in garbage.output
+    runs = session.exec(select(ImportRun).order_by(ImportRun.id)).all()
+    assert [run.status for run in runs] == ["finished", "finished", "failed"]
+    assert "Exit status: 0 when no record was rejected" in runner.invoke(
+        args=["import", "table", "--help"]).output
+
+
+def test_the_page_of_a_run_whose_process_was_killed_says_interrupted_and_stops_polling(
+        client, session, make_user, login):
+    import subprocess
+    import sys
+
+    from practices.importers import liveness
+
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()
+    run = ImportRun(kind="wocat", source="technologies.json", host=liveness.this_host(),
+                    pid=killed.pid)
+    session.add(run)
+    session.commit()
+    login(make_user("admin"))
+    page = client.get(f"/imports/runs/{run.id}").get_data(as_text=True)
+    assert "interrupted" in page and "run the import again to finish it" in page
+    assert "data-refresh" not in page
+    assert client.get(f"/api/v1/imports/{run.id}").json["status"] == "interrupted"

@@ -1,10 +1,15 @@
 """`practice-wiki search rebuild|check`: the search index from the command line."""
 
-from search import SearchRequest
+from practices import sheets
+from search import SearchRequest, SearchService
 
 
 def _search(app, text: str) -> list[str]:
     page = app.extensions["search"].search(SearchRequest.from_params({"q": [text]}))
+    return [hit.slug for hit in page.hits]
+
+
+def _slugs(page) -> list[str]:
     return [hit.slug for hit in page.hits]
 
 
@@ -49,3 +54,24 @@ def test_check_reports_a_sheet_missing_from_the_index_and_puts_it_back(app, make
     assert "Caught up." in fixed.output
     assert _search(app, "stone") == ["stone-lines"]
     assert "The index is up to date." in runner.invoke(args=["search", "check"]).output
+
+
+def test_check_after_a_sheet_is_deleted_finds_the_index_up_to_date(app, make_sheet, session):
+    make_sheet("Stone lines", body="Stone lines slow the runoff.")
+    sheets.soft_delete(session, make_sheet("Half moons"))
+    session.commit()  # the index drops it in a segment holding only its progress record
+    result = app.test_cli_runner().invoke(args=["search", "check", "--report-only"])
+    assert result.exit_code == 0, result.output
+    assert "Database: 1 sheets; index: 1 documents." in result.output
+    assert "The index is up to date." in result.output
+
+
+def test_start_up_check_after_a_deletion_puts_back_a_lost_sheet(app, make_sheet, session):
+    kept = make_sheet("Stone lines", body="Stone lines slow the runoff.")
+    _name, ix = _index(app)
+    with ix.writer() as writer:  # as if an index write had been lost
+        writer.delete_by_term("id", str(kept.id))
+    sheets.soft_delete(session, make_sheet("Half moons"))
+    session.commit()
+    worker = SearchService(app.config["SEARCH_INDEX_DIR"], app.extensions["engine"])
+    assert _slugs(worker.search(SearchRequest.from_params({"q": ["runoff"]}))) == ["stone-lines"]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from practices import policy
-from practices.importers import native, sources
+from practices.importers import liveness, native, sources
 from practices.models import ImportRecord, ImportRun, Sheet
 from wiki import imports
 from wiki.api import bp, paging
@@ -104,8 +104,9 @@ def list_import_runs():
     query = request.context.query
     db = get_session()
     total = db.exec(select(func.count()).select_from(ImportRun)).one()
-    rows = db.exec(select(ImportRun).order_by(ImportRun.id.desc())
-                   .offset((query.page - 1) * query.per_page).limit(query.per_page))
+    rows = list(db.exec(select(ImportRun).order_by(ImportRun.id.desc())
+                        .offset((query.page - 1) * query.per_page).limit(query.per_page)))
+    liveness.settle(db, rows)  # a run whose process was killed reads as interrupted
     body = ImportRunPage(items=[_run(row) for row in rows], total=total, page=query.page,
                          per_page=query.per_page, pages=paging.pages(total, query.per_page))
     return body, 200, {"Link": paging.link_header(total, query.page, query.per_page)}
@@ -120,6 +121,7 @@ def get_import_run(run_id: int):
     row = get_session().get(ImportRun, run_id)
     if row is None:
         raise ApiError(404, _("There is no import run %(n)d.", n=run_id))
+    liveness.settle(get_session(), [row])
     return _run(row)
 
 
