@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest
 
 from wiki.api import errors
 from wiki.api.errors import ApiError
+from wiki.input_guard import UnsafeJson
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.register(bp)
@@ -33,6 +34,8 @@ def check_write_request() -> None:
     """Before validation: who may write at all, CSRF for browser sessions, and a JSON body."""
     if request.method not in WRITE_METHODS:
         return
+    if not current_user.is_authenticated and not _has_session_cookie():
+        raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})  # a script, no token
     if not getattr(current_user, "by_token", False) and current_app.config.get(
             "WTF_CSRF_ENABLED", True):
         current_app.extensions["csrf"].protect()  # without a token: same-site pages only
@@ -44,9 +47,15 @@ def check_write_request() -> None:
         raise ApiError(415)
     try:
         request.get_json()
-    except BadRequest:
-        raise ApiError(400, _("The request body is not valid JSON."),
-                       code="invalid_json") from None
+    except BadRequest as refused:
+        message = (str(refused.__cause__) if isinstance(refused.__cause__, UnsafeJson)
+                   else _("The request body is not valid JSON."))
+        raise ApiError(400, message, code="invalid_json") from None
+
+
+def _has_session_cookie() -> bool:
+    """A browser's write carries the session cookie: it answers for CSRF, not for a token."""
+    return bool(request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")))
 
 
 def _writer_key() -> str:
