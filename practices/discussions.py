@@ -27,6 +27,7 @@ from practices.models import (
     utcnow,
 )
 from practices.notifications import Event
+from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 MAX_TITLE = 200
 MAX_COMMENT = 20_000
@@ -136,6 +137,8 @@ def start_thread(session: Session, sheet: Sheet, author: User, *, title: str, bo
     title = " ".join(title.split())
     if not title:
         raise DiscussionError("Give the thread a title.")
+    if has_control_character(title):
+        raise DiscussionError(CONTROL_CHARACTER_MESSAGE)
     if len(title) > MAX_TITLE:
         raise DiscussionError(f"The title is too long (at most {MAX_TITLE} characters).")
     if college_id is not None:
@@ -357,6 +360,8 @@ def _checked_body(body: str) -> str:
         raise DiscussionError("Write something first: the comment is empty.")
     if len(body) > MAX_COMMENT:
         raise DiscussionError(f"The comment is too long (at most {MAX_COMMENT:,} characters).")
+    if has_control_character(body):
+        raise DiscussionError(CONTROL_CHARACTER_MESSAGE)
     return body
 
 

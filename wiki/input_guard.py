@@ -3,8 +3,9 @@
 - A NUL character or a lone UTF-16 surrogate in the path, the query string, a form field
   or a file name: PostgreSQL refuses NUL in text, and no encoder accepts a lone surrogate, so
   such a value would fail deep inside a query or a template. 400 before any view runs.
-- Integers in URLs (`<int:…>`) beyond what the database's INTEGER columns hold: the route
-  does not match (404), instead of an overflow in the query.
+- Integers beyond what the database's INTEGER columns hold: in a URL (`<int:…>`) the route
+  does not match (404); read with `request.args/form.get(name, type=int)` they count as
+  "not a number" (the default), instead of an overflow in a query.
 - JSON bodies: nested deeper than any document of ours, or holding lone surrogates, are not
   valid JSON for us (400); the JSON parser's own recursion limit becomes a 400 too. (A NUL
   in a JSON string is left to the schemas, which name the field: a 422 field error.)
@@ -18,13 +19,15 @@ import re
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from wiki.errors import render_error
 
-# The ids and numbers in our URLs are INTEGER columns: 32 bits on PostgreSQL.
+# The ids and numbers in URLs, queries and forms are INTEGER columns: 32 bits on PostgreSQL.
 MAX_URL_INTEGER = 2**31 - 1
+MIN_URL_INTEGER = -(2**31)
 MAX_JSON_DEPTH = 32
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -89,7 +92,39 @@ def _check_string(text: str) -> None:
         )
 
 
+class DatabaseIntegerMultiDict(ImmutableMultiDict):
+    """Query and form values: `.get(name, type=int)` answers the default for a number no
+    INTEGER column holds, as werkzeug does for one that is not a number at all."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's parameter name
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and not _fits(value):
+            return default
+        return value
+
+    def getlist(self, key, type=None):  # noqa: A002
+        values = super().getlist(key, type)
+        if type is int:
+            return [value for value in values if _fits(value)]
+        return values
+
+
+def _fits(number: int) -> bool:
+    return MIN_URL_INTEGER <= number <= MAX_URL_INTEGER
+
+
+def database_int(value) -> int | None:
+    """`value` as a number an INTEGER column holds, or None (not a number, or too large)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if _fits(number) else None
+
+
 class CheckedRequest(Request):
+    parameter_storage_class = DatabaseIntegerMultiDict
+
     def on_json_loading_failed(self, error):
         if isinstance(error, UnsafeJson):
             raise BadRequest(str(error)) from error

@@ -24,6 +24,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.register(bp)
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Writes per token (or signed-in account) and per address; reads are not limited.
 WRITE_RATE_LIMIT_PER_TOKEN = "60/minute"
 WRITE_RATE_LIMIT_PER_ADDRESS = "120/minute"
@@ -41,6 +42,8 @@ def check_write_request() -> None:
         current_app.extensions["csrf"].protect()  # without a token: same-site pages only
     if not current_user.is_authenticated:
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
+    if request.mimetype in FORM_MIMETYPES:
+        raise ApiError(415)  # even empty: the body would not be validated as JSON at all
     if not request.content_length and not request.data:
         return  # no body: the operation's defaults apply (or it says what is missing)
     if request.mimetype != "application/json":
