@@ -229,8 +229,12 @@ def test_hostile_query_strings_never_give_a_500(app, caller, world):
     _who, client, headers = caller
     names = form_field_names() + ["page", "per_page", "q", "sort", "lang", "format"]
     queries = [urlencode(values) for values in hostile_values(names)[:-1]]  # not overlong
-    queries += ["page=99999999999999999999&per_page=-1", "q=%ff%fe&page=%zz", "%zz=%zz&=&&",
-                "q=" + "x" * 5000]
+    queries += [
+        "page=99999999999999999999&per_page=-1",
+        "q=%ff%fe&page=%zz",
+        "%zz=%zz&=&&",
+        "q=" + "x" * 5000,
+    ]
     for rule, methods in routes(app):
         if "GET" not in methods:
             continue
@@ -378,3 +382,38 @@ def test_405_says_which_methods_are_allowed(client):
     assert page.status_code == 405 and set(page.headers["Allow"].split(", ")) >= {"GET"}
     api = client.delete("/api/v1/practices")
     assert api.status_code == 405 and set(api.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def upload(client, name: str, content: bytes):
+    return client.post(
+        "/imports/upload",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_csv_row_with_a_nul_fails_in_the_dry_run_and_the_real_run_keeps_the_rest(
+    app, client, session, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    rows = "title,summary,source_id\nGood pits,Fine,table:good\nBad\x00pits,Broken,table:bad\n"
+    dry_run = upload(client, "rows.csv", rows.encode())
+    html = dry_run.get_data(as_text=True)
+    assert dry_run.status_code == 200 and "row 3" in html and "U+0000" in html
+    token = html.split('name="token" value="')[1].split('"')[0]
+    confirmed = client.post("/imports/confirm", data={"token": token, "filename": "rows.csv"})
+    finish_background_work(app)
+    run_page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "finished" in run_page and "U+0000" in run_page
+    assert [sheet.title for sheet in session.exec(select(Sheet))] == ["Good pits"]
+
+
+def test_an_xlsx_that_is_not_a_spreadsheet_is_refused_with_a_reason(
+    client, session, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    refused = upload(client, "sheets.xlsx", b"this is no zip file")
+    assert refused.status_code == 303
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "This file cannot be imported" in page and "spreadsheet" in page
+    assert session.exec(select(Sheet)).all() == []
