@@ -42,6 +42,15 @@ class DiscussionError(Exception):
     """What the user asked for cannot be done; the message says why (shown as is)."""
 
 
+class DiscussionForbidden(DiscussionError):
+    """The user may not do this at all."""
+
+
+class DiscussionConflict(DiscussionError):
+    """The request names something that is not (or no longer) there: a revision, a comment
+    to answer, a college."""
+
+
 # Who sees what --------------------------------------------------------------------------
 
 
@@ -144,10 +153,10 @@ def start_thread(session: Session, sheet: Sheet, author: User, *, title: str, bo
     if college_id is not None:
         college = session.get(College, college_id)
         if college is None or not college.active:
-            raise DiscussionError("There is no such college.")
+            raise DiscussionConflict("There is no such college.")
         if not policy.can_start_restricted_thread(author, college_id,
                                                   colleges_of(session, author)):
-            raise DiscussionError("Only members of a college open threads restricted to it.")
+            raise DiscussionForbidden("Only members of a college open threads restricted to it.")
     thread = Thread(sheet_id=sheet.id, title=title, college_id=college_id,
                     created_by_id=author.id)
     session.add(thread)
@@ -167,9 +176,9 @@ def reply(session: Session, thread: Thread, author: User, *, body: str,
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
         if parent is None or parent.thread_id != thread.id:
-            raise DiscussionError("The comment you answer is not in this thread.")
+            raise DiscussionConflict("The comment you answer is not in this thread.")
         if parent.hidden_at is not None:
-            raise DiscussionError("A hidden comment cannot be answered.")
+            raise DiscussionConflict("A hidden comment cannot be answered.")
         if parent.parent_id is not None:  # one level of replies: answer the top comment
             parent = session.get(Comment, parent.parent_id)
     event = Event.REPLY if parent else Event.COMMENT
@@ -183,7 +192,7 @@ def _add_comment(session: Session, thread: Thread, sheet: Sheet, author: User, b
     body = _checked_body(body)
     quote = " ".join(quote.split())[:MAX_QUOTE]
     if revision_number is not None and not _revision_exists(session, sheet, revision_number):
-        raise DiscussionError(f"This sheet has no revision {revision_number}.")
+        raise DiscussionConflict(f"This sheet has no revision {revision_number}.")
     mentioned = mentioned_users(session, body, thread)
     comment = Comment(thread_id=thread.id, parent_id=parent.id if parent else None,
                       author_id=author.id, body=body, quote=quote,

@@ -25,6 +25,7 @@ errors.register(bp)
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+LIST_BODIES = {"api.start_import"}  # the operations whose body may be a JSON array
 # Writes per token (or signed-in account) and per address; reads are not limited.
 WRITE_RATE_LIMIT_PER_TOKEN = "60/minute"
 WRITE_RATE_LIMIT_PER_ADDRESS = "120/minute"
@@ -49,11 +50,16 @@ def check_write_request() -> None:
     if request.mimetype != "application/json":
         raise ApiError(415)
     try:
-        request.get_json()
+        body = request.get_json()
     except BadRequest as refused:
         message = (str(refused.__cause__) if isinstance(refused.__cause__, UnsafeJson)
                    else _("The request body is not valid JSON."))
         raise ApiError(400, message, code="invalid_json") from None
+    if not isinstance(body, dict) and not (isinstance(body, list)
+                                           and request.endpoint in LIST_BODIES):
+        # (spectree would read null, [], 0 or "" as {}, and take it)
+        message = _("Send a JSON object.")
+        raise ApiError(422, message, code="invalid_fields", fields={"body": message})
 
 
 def _has_session_cookie() -> bool:
