@@ -21,6 +21,7 @@ from practices.models import (
     User,
     new_session_token,
 )
+from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000  # argon2 takes any length; this only stops absurd posts
@@ -66,6 +67,8 @@ def create_user(session: Session, *, email: str, name: str, password: str,
                 role: str = Role.CONTRIBUTOR, organization_id: int | None = None,
                 pending: bool = False) -> User:
     email = email.strip()
+    if has_control_character(email, name):
+        raise AccountError(CONTROL_CHARACTER_MESSAGE)
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise AccountError(f"Not an e-mail address: {email!r}.")
     if role not in Role.ALL:

@@ -27,6 +27,7 @@ from practices.models import (
     utcnow,
 )
 from practices.notifications import Event
+from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 MAX_TITLE = 200
 MAX_COMMENT = 20_000
@@ -41,7 +42,16 @@ class DiscussionError(Exception):
     """What the user asked for cannot be done; the message says why (shown as is)."""
 
 
-class StaleComment(DiscussionError):
+class DiscussionForbidden(DiscussionError):
+    """The user may not do this at all."""
+
+
+class DiscussionConflict(DiscussionError):
+    """The request names something that is not (or no longer) there: a revision, a comment
+    to answer, a college."""
+
+
+class StaleComment(DiscussionConflict):
     """The comment changed after the text this edit started from (in another window)."""
 
     def __init__(self):
@@ -144,15 +154,17 @@ def start_thread(session: Session, sheet: Sheet, author: User, *, title: str, bo
     title = " ".join(title.split())
     if not title:
         raise DiscussionError("Give the thread a title.")
+    if has_control_character(title):
+        raise DiscussionError(CONTROL_CHARACTER_MESSAGE)
     if len(title) > MAX_TITLE:
         raise DiscussionError(f"The title is too long (at most {MAX_TITLE} characters).")
     if college_id is not None:
         college = session.get(College, college_id)
         if college is None or not college.active:
-            raise DiscussionError("There is no such college.")
+            raise DiscussionConflict("There is no such college.")
         if not policy.can_start_restricted_thread(author, college_id,
                                                   colleges_of(session, author)):
-            raise DiscussionError("Only members of a college open threads restricted to it.")
+            raise DiscussionForbidden("Only members of a college open threads restricted to it.")
     thread = Thread(sheet_id=sheet.id, title=title, college_id=college_id,
                     created_by_id=author.id)
     session.add(thread)
@@ -172,9 +184,9 @@ def reply(session: Session, thread: Thread, author: User, *, body: str,
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
         if parent is None or parent.thread_id != thread.id:
-            raise DiscussionError("The comment you answer is not in this thread.")
+            raise DiscussionConflict("The comment you answer is not in this thread.")
         if parent.hidden_at is not None:
-            raise DiscussionError("A hidden comment cannot be answered.")
+            raise DiscussionConflict("A hidden comment cannot be answered.")
         if parent.parent_id is not None:  # one level of replies: answer the top comment
             parent = session.get(Comment, parent.parent_id)
     event = Event.REPLY if parent else Event.COMMENT
@@ -188,7 +200,7 @@ def _add_comment(session: Session, thread: Thread, sheet: Sheet, author: User, b
     body = _checked_body(body)
     quote = " ".join(quote.split())[:MAX_QUOTE]
     if revision_number is not None and not _revision_exists(session, sheet, revision_number):
-        raise DiscussionError(f"This sheet has no revision {revision_number}.")
+        raise DiscussionConflict(f"This sheet has no revision {revision_number}.")
     mentioned = mentioned_users(session, body, thread)
     comment = Comment(thread_id=thread.id, parent_id=parent.id if parent else None,
                       author_id=author.id, body=body, quote=quote,
@@ -386,6 +398,8 @@ def _checked_body(body: str) -> str:
         raise DiscussionError("Write something first: the comment is empty.")
     if len(body) > MAX_COMMENT:
         raise DiscussionError(f"The comment is too long (at most {MAX_COMMENT:,} characters).")
+    if has_control_character(body):
+        raise DiscussionError(CONTROL_CHARACTER_MESSAGE)
     return body
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from practices.impacts import IMPACT_INDICATORS
+from practices.text import control_character
 from practices.vocab import vocabulary
 
 
@@ -153,6 +154,15 @@ def clean_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def text_error(value: str) -> FieldError | None:
+    """The problem with a piece of text that no database or export should hold, if any."""
+    char = control_character(value)
+    if char is None:
+        return None
+    return error(N_("Remove the invisible control character %(char)s from this text."),
+                 char=char)
+
+
 def check_text(title: str, summary: str, body: str) -> dict[str, FieldError]:
     errors = {}
     if not title.strip():
@@ -163,6 +173,9 @@ def check_text(title: str, summary: str, body: str) -> dict[str, FieldError]:
         errors["summary"] = error(N_("At most %(n)d characters."), n=MAX_SUMMARY)
     if len(body) > MAX_BODY:
         errors["body"] = error(N_("At most %(n)d characters."), n=MAX_BODY)
+    for name, value in (("title", title), ("summary", summary), ("body", body)):
+        if name not in errors and (problem := text_error(value)):
+            errors[name] = problem
     return errors
 
 
@@ -177,7 +190,7 @@ def _is_empty(value: Any) -> bool:
 
 
 def _clean_text(spec: FieldSpec, value: Any) -> str:
-    text = str(value).strip()
+    text = _checked_text(str(value).strip())
     if len(text) > spec.max_length:
         raise _Invalid(N_("At most %(n)d characters."), n=spec.max_length)
     if spec.name == "cost_currency":
@@ -186,6 +199,12 @@ def _clean_text(spec: FieldSpec, value: Any) -> str:
             raise _Invalid(N_("Use a three-letter ISO 4217 code such as USD."))
     if spec.name == "source_url" and not URL_PATTERN.match(text):
         raise _Invalid(N_("Enter a web address starting with http:// or https://."))
+    return text
+
+
+def _checked_text(text: str) -> str:
+    if problem := text_error(text):
+        raise _Invalid(problem.message, **problem.params)
     return text
 
 
@@ -268,8 +287,8 @@ def _clean_references(spec: FieldSpec, value: Any) -> list[dict[str, str]]:
     cleaned = []
     for reference in references:
         reference = {"citation": reference} if isinstance(reference, str) else dict(reference)
-        citation = str(reference.get("citation") or "").strip()
-        url = str(reference.get("url") or "").strip()
+        citation = _checked_text(str(reference.get("citation") or "").strip())
+        url = _checked_text(str(reference.get("url") or "").strip())
         if not citation and not url:
             continue
         if len(citation) > 2_000:

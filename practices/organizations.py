@@ -15,6 +15,7 @@ from practices.models import (
     User,
 )
 from practices.slugs import is_valid_slug, slugify
+from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 Group = Organization | College
 
@@ -33,6 +34,8 @@ def _clean_name(name: str) -> str:
         raise GroupError("Give a name.")
     if len(name) > 200:
         raise GroupError("Use at most 200 characters for the name.")
+    if has_control_character(name):
+        raise GroupError(CONTROL_CHARACTER_MESSAGE)
     return name
 
 

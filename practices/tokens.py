@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from practices import audit
 from practices.models import ApiToken, User, utcnow
+from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 PREFIX = "pw_"
 MAX_TOKENS = 20
@@ -35,6 +36,8 @@ def create(session: Session, user: User, name: str, *, key: str) -> tuple[ApiTok
         raise TokenError("Give the token a name, so that you know later what uses it.")
     if len(name) > 80:
         raise TokenError("Use at most 80 characters for the name.")
+    if has_control_character(name):
+        raise TokenError(CONTROL_CHARACTER_MESSAGE)
     if len(active(session, user)) >= MAX_TOKENS:
         raise TokenError(f"You have {MAX_TOKENS} tokens already; revoke one first.")
     plain = PREFIX + secrets.token_urlsafe(32)

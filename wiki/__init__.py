@@ -15,6 +15,7 @@ from wiki import (
     feeds,
     i18n,
     imports,
+    input_guard,
     mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
     notifications,
@@ -34,6 +35,7 @@ csrf = CSRFProtect()
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder="../templates")
+    input_guard.init_app(app)  # issue 11: before any route or other before_request
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(Settings.from_env(app.instance_path).as_flask_config())
     if config:

@@ -63,8 +63,8 @@ def register():
             user = accounts.register(
                 db, email=values["email"], name=values["name"],
                 password=request.form.get("password", ""),
-                organization_id=_int_or_none(values["organization"]),
-                college_ids=[int(value) for value in values["colleges"] if value.isdigit()],
+                organization_id=request.form.get("organization", type=int),
+                college_ids=request.form.getlist("colleges", type=int),  # bounded: ids
                 open_registration=open_registration)
         except accounts.AccountError as refused:
             db.rollback()
@@ -84,7 +84,7 @@ def register():
 def _registration_problem(values, colleges) -> str | None:
     if request.form.get("password", "") != request.form.get("password_again", ""):
         return "The two passwords differ."
-    if values["organization"] and not values["organization"].isdigit():
+    if values["organization"] and request.form.get("organization", type=int) is None:
         return "Choose an organisation from the list."
     if colleges and not values["colleges"]:
         return "Choose at least one college."
@@ -166,10 +166,3 @@ def revoke_token(token_id: int):
     flash(_("The token %(name)s was revoked; scripts using it are refused from now on.",
             name=token.name), "success")
     return redirect(url_for(".api_tokens"), 303)
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -10,6 +10,7 @@ from practices import accounts, audit, organizations, policy, workflow
 from practices.models import College, Organization, Role, Sheet, User
 from wiki.auth import acting_user, require
 from wiki.db import get_session
+from wiki.input_guard import database_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 KINDS = {"organizations": Organization, "colleges": College}
@@ -283,7 +284,4 @@ def _positive(value) -> int:
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return database_int(value)

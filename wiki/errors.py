@@ -1,6 +1,6 @@
 """Error pages in the site's own style, never a bare server page."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -34,9 +34,23 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308):
             return error
-        return render_error(error.code if error.code in MESSAGES else 400)
+        page, status = render_error(error.code if error.code in MESSAGES else 400)
+        headers = {}
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110 §15.5.6
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("Unhandled error")
+        forget_failed_transaction()
         return render_error(500)
+
+
+def forget_failed_transaction() -> None:
+    """After a database error the request's transaction is aborted (PostgreSQL refuses every
+    further statement in it), and the error page itself reads the database (the signed-in
+    user, their unread notifications): roll back first, or the error page fails too."""
+    session = g.get("db")
+    if session is not None:
+        session.rollback()

@@ -121,8 +121,10 @@ def upload():
         report = execute(session, kind, path, user=user, dry_run=True, keep_results=True,
                          label=upload.filename)
     except (native.NotAnExport, sources.SourceError, ValueError, KeyError) as unreadable:
+        report = sync.Report(None, error=str(unreadable), status=ImportRunStatus.FAILED)
+    if report.status == ImportRunStatus.FAILED:  # the file as a whole is unreadable
         path.unlink(missing_ok=True)
-        flash(_("This file cannot be imported: %(reason)s", reason=str(unreadable)), "error")
+        flash(_("This file cannot be imported: %(reason)s", reason=report.error), "error")
         return redirect(url_for(".index"), 303)
     return render_template("imports/dry_run.html", report=report, token=token, kind=kind,
                            filename=upload.filename, results=report.results[:1000])

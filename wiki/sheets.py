@@ -12,6 +12,7 @@ from practices.models import Organization, Sheet, User
 from wiki import forms
 from wiki.auth import acting_user, require
 from wiki.db import get_session
+from wiki.input_guard import database_int
 from wiki.rendering import describe_for_diff, render_body
 
 bp = Blueprint("sheets", __name__, url_prefix="/practices")
@@ -256,7 +257,4 @@ def _translations(sheet: Sheet) -> list[Sheet]:
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return database_int(value)  # a number past INTEGER is no id either (issue 11)

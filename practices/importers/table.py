@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from practices.fields import FIELDS, FIELDS_BY_NAME, InvalidFields
+from practices.fields import FIELDS, FIELDS_BY_NAME, InvalidFields, text_error
 from practices.impacts import IMPACT_INDICATORS
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item, SourceError
 from practices.models import SheetStatus
 from practices.sheets import Content
 from practices.slugs import is_valid_slug, slugify
+from practices.text import CONTROL_CHARACTER
 from practices.vocab import country_from_wocat, normalize_label, vocabulary
 
 SEPARATOR = ";"
@@ -92,16 +93,20 @@ EXAMPLES = (
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(spreadsheet row number, {column: value}) for each non-empty row; header is row 1.
-    A file that is not a spreadsheet at all stops the run (SourceError), as an unreadable
-    WOCAT source does: no row of it can be reported."""
+
+    A file that is not the spreadsheet it claims to be stops the run (SourceError), as an
+    unreadable WOCAT source does: no row of it can be reported."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             yield from _xlsx_rows(path)
         else:
             with path.open("r", encoding="utf-8-sig", newline="") as handle:
                 yield from _csv_rows(handle)
-    except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as unreadable:
-        raise SourceError(f"{path.name} cannot be read as a spreadsheet: {unreadable}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path.name} is not UTF-8 text: save the spreadsheet as CSV "
+                          "(UTF-8) and try again.") from None
+    except (OSError, zipfile.BadZipFile, csv.Error, KeyError) as broken:
+        raise SourceError(f"{path.name} cannot be read as a spreadsheet ({broken}).") from None
 
 
 def _csv_rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -146,6 +151,8 @@ def items(path: Path) -> Iterator[Item]:
 
 
 def parse_row(number: int, row: dict[str, Any]) -> Incoming | Failed:
+    if unreadable := _control_characters(row):  # before any value is echoed or looked up
+        return Failed(f"row {number}", "\n".join(unreadable), f"row {number}")
     problems: list[str] = []
     text = {name: _text(row.get(name)) for name in TEXT_COLUMNS}
     title = text["title"]
@@ -187,6 +194,21 @@ def _checked(fields: dict[str, Any], text: dict[str, str]) -> list[str]:
     except InvalidFields as invalid:
         return describe_errors(invalid).split("\n")
     return []
+
+
+def _control_characters(row: dict[str, Any]) -> list[str]:
+    """One "column: problem" per cell holding a control character (NUL included): the
+    domain's text rule, checked on every cell, so that a dry run finds what the real run
+    would fail on."""
+    problems = []
+    for name, value in row.items():
+        if isinstance(value, str) and (problem := text_error(value)):
+            problems.append(f"{_printable(name)}: {problem.message % dict(problem.params)}")
+    return problems
+
+
+def _printable(name: Any) -> str:
+    return CONTROL_CHARACTER.sub("?", str(name))
 
 
 def _source(key: str) -> str:

@@ -39,7 +39,7 @@ def test_errors_are_json_with_the_right_status(client, method, path, kwargs, sta
     ({"data": "{not json", "content_type": "application/json"}, 400, "invalid_json", None),
     ({"data": "title=x", "content_type": "application/x-www-form-urlencoded"}, 415,
      "unsupported_media_type", None),
-    ({"json": []}, 422, "invalid_fields", "title"),
+    ({"json": []}, 422, "invalid_fields", "body"),
     ({"json": {"title": "x", "colour": "red"}}, 422, "invalid_fields", "colour"),
     ({"json": {"title": "x", "fields": {"countries": ["XX"]}}}, 422, "invalid_fields",
      "fields.countries.0"),
@@ -96,8 +96,10 @@ def test_browser_session_writes_need_csrf_but_tokens_do_not(app, client, login, 
 
     assert_error(by_session, 400, "csrf_failed")
     assert by_token.status_code == 201
+    # A script with neither token nor session is told to authenticate, as HTTP says.
     forgot_token = app.test_client().post("/api/v1/practices", json={"title": "No token"})
-    assert "Authorization: Bearer" in assert_error(forgot_token, 400)["error"]["message"]
+    assert "Authorization: Bearer" in assert_error(forgot_token, 401)["error"]["message"]
+    assert forgot_token.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_writes_are_rate_limited_per_token_with_retry_after(database_url, tmp_path, session,

@@ -56,7 +56,7 @@ def test_college_threads_are_for_members_and_moderators(client, make_sheet, make
     assert client.get("/api/v1/practices/zai-pits/threads").get_json()["items"] == []
     outsider = client.post("/api/v1/practices/zai-pits/threads", headers=make_token(make_user()),
                            json={"title": "Sneaky", "body": "x", "college": college.slug})
-    assert_error(outsider, 422, "refused")
+    assert_error(outsider, 403, "refused")
 
 
 def test_hidden_comments_keep_their_place_without_their_text(client, session, make_sheet,

@@ -18,11 +18,14 @@ from werkzeug.exceptions import BadRequest
 
 from wiki.api import errors
 from wiki.api.errors import ApiError
+from wiki.input_guard import UnsafeJson
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.register(bp)
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+LIST_BODIES = {"api.start_import"}  # the operations whose body may be a JSON array
 # Writes per token (or signed-in account) and per address; reads are not limited.
 WRITE_RATE_LIMIT_PER_TOKEN = "60/minute"
 WRITE_RATE_LIMIT_PER_ADDRESS = "120/minute"
@@ -33,20 +36,35 @@ def check_write_request() -> None:
     """Before validation: who may write at all, CSRF for browser sessions, and a JSON body."""
     if request.method not in WRITE_METHODS:
         return
+    if not current_user.is_authenticated and not _has_session_cookie():
+        raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})  # a script, no token
     if not getattr(current_user, "by_token", False) and current_app.config.get(
             "WTF_CSRF_ENABLED", True):
         current_app.extensions["csrf"].protect()  # without a token: same-site pages only
     if not current_user.is_authenticated:
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
+    if request.mimetype in FORM_MIMETYPES:
+        raise ApiError(415)  # even empty: the body would not be validated as JSON at all
     if not request.content_length and not request.data:
         return  # no body: the operation's defaults apply (or it says what is missing)
     if request.mimetype != "application/json":
         raise ApiError(415)
     try:
-        request.get_json()
-    except BadRequest:
-        raise ApiError(400, _("The request body is not valid JSON."),
-                       code="invalid_json") from None
+        body = request.get_json()
+    except BadRequest as refused:
+        message = (str(refused.__cause__) if isinstance(refused.__cause__, UnsafeJson)
+                   else _("The request body is not valid JSON."))
+        raise ApiError(400, message, code="invalid_json") from None
+    if not isinstance(body, dict) and not (isinstance(body, list)
+                                           and request.endpoint in LIST_BODIES):
+        # (spectree would read null, [], 0 or "" as {}, and take it)
+        message = _("Send a JSON object.")
+        raise ApiError(422, message, code="invalid_fields", fields={"body": message})
+
+
+def _has_session_cookie() -> bool:
+    """A browser's write carries the session cookie: it answers for CSRF, not for a token."""
+    return bool(request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")))
 
 
 def _writer_key() -> str:

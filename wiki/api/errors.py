@@ -15,6 +15,8 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from wiki.errors import forget_failed_transaction
+
 API_PREFIX = "/api/"
 
 CODES = {
@@ -114,6 +116,7 @@ def handle_http(error: HTTPException):
 
 def handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error in the API")
+    forget_failed_transaction()
     return error_response(500)
 
 

@@ -123,6 +123,8 @@ PATH_PARAMETERS = {
     "thread_id": "The number of a discussion thread",
     "transition": "submit, publish, return or approve-edits",
 }
+# Operations whose body may be left out (spectree marks every body required).
+OPTIONAL_BODIES = {"transitionPractice"}
 # Parameters that spectree has no place for.
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
                  "description": "An ETag from an earlier answer", "schema": {"type": "string"}}
@@ -163,6 +165,8 @@ def document() -> dict:
                     parameter["description"] = PATH_PARAMETERS.get(parameter["name"], "")
             if "requestBody" not in operation:  # spectree adds its 422 to every operation
                 operation["responses"].pop("422", None)
+            if operation.get("operationId") in OPTIONAL_BODIES:
+                operation["requestBody"]["required"] = False
             if operation.get("operationId") == "getPractice":
                 operation["parameters"].append(IF_NONE_MATCH)
                 operation["responses"]["304"] = {"description": "Not modified (the ETag "

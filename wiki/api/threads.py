@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from practices import discussions, policy
-from practices.discussions import DiscussionError
+from practices.discussions import DiscussionConflict, DiscussionError, DiscussionForbidden
 from practices.models import College, Sheet, Thread
 from wiki.api import bp
 from wiki.api.errors import ApiError
@@ -90,11 +90,15 @@ def get_thread(slug: str, thread_id: int):
 
 
 def _refused(error: DiscussionError) -> ApiError:
-    return ApiError(422, _(str(error)), code="refused")
+    """403 for what the caller may not do, 409 for a reference to something that is not
+    there (a revision, a comment to answer, a college), 422 for the rest."""
+    status = 403 if isinstance(error, DiscussionForbidden) else \
+        409 if isinstance(error, DiscussionConflict) else 422
+    return ApiError(status, _(str(error)), code="refused")
 
 
 @bp.post("/practices/<slug>/threads")
-@api_spec.validate(json=ThreadCreate, resp=responses({201: ThreadDetail}, *WRITE_ERRORS),
+@api_spec.validate(json=ThreadCreate, resp=responses({201: ThreadDetail}, *WRITE_ERRORS, 409),
                    tags=TAGS, operation_id="startThread", security={"bearerAuth": []})
 def start_thread(slug: str):
     """Start a thread about a sheet (members)"""
@@ -108,8 +112,8 @@ def start_thread(slug: str):
     if body.college:
         college = db.exec(select(College).where(College.slug == body.college)).first()
         if college is None:
-            raise ApiError(422, _("There is no college %(slug)s.", slug=body.college),
-                           code="invalid_fields", fields={"college": _("Unknown college.")})
+            raise ApiError(409, _("There is no college %(slug)s.", slug=body.college),
+                           code="refused", fields={"college": _("Unknown college.")})
         college_id = college.id
     try:
         thread = discussions.start_thread(db, sheet, user, title=body.title, body=body.body,
@@ -124,7 +128,7 @@ def start_thread(slug: str):
 
 
 @bp.post("/practices/<slug>/threads/<int:thread_id>/comments")
-@api_spec.validate(json=CommentCreate, resp=responses({201: CommentOut}, *WRITE_ERRORS),
+@api_spec.validate(json=CommentCreate, resp=responses({201: CommentOut}, *WRITE_ERRORS, 409),
                    tags=TAGS, operation_id="addComment", security={"bearerAuth": []})
 def add_comment(slug: str, thread_id: int):
     """Comment in a thread, or answer a comment with `parent_id` (members)"""

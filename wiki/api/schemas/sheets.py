@@ -11,8 +11,16 @@ domain (`practices.sheets.Content.checked`) still has the last word on every val
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_serializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_serializer,
+)
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from practices.fields import FIELDS, FieldSpec
 from practices.impacts import IMPACT_INDICATORS
@@ -22,13 +30,35 @@ from practices.vocab import vocabulary
 from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS, PER_PAGE, SORTS
 from search.schema import DATABASE_FACETS, FACETS, SOURCES
 
-# Text without NUL characters (no database stores them; PostgreSQL refuses them outright).
-NO_NUL = r"^[^\x00]*$"
+# Text as the domain takes it (practices.text): no control characters but tab and line ends.
+# Required text must hold something besides spaces, as Python's str.strip() counts them.
+ALLOWED_CHARACTER = "[^\x00-\x08\x0b\x0c\x0e-\x1f]"
+VISIBLE_CHARACTER = ("[^\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+                     "\u3000]")
+PLAIN_TEXT = f"^{ALLOWED_CHARACTER}*$"
+REQUIRED_TEXT = f"^{ALLOWED_CHARACTER}*{VISIBLE_CHARACTER}{ALLOWED_CHARACTER}*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# practices.fields.URL_PATTERN and CURRENCY_PATTERN, as JSON Schema (ECMA) patterns.
+WEB_ADDRESS = r"^\s*[hH][tT][tT][pP][sS]?://[^\s/$.?#][^\s]*\s*$"
+CURRENCY = r"^\s*[a-zA-Z]{3}\s*$"
 
 
-def text(max_length: int, **extra) -> Any:
-    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL, **extra)]
+def text(max_length: int, *, min_length: int = 0, **extra) -> Any:
+    pattern = REQUIRED_TEXT if min_length else PLAIN_TEXT
+    return Annotated[str, Field(max_length=max_length, min_length=min_length or None,
+                                pattern=extra.pop("pattern", pattern), **extra)]
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("number_type", "Input should be a JSON number")
+    return value
+
+
+def strict(number: type, **limits) -> Any:
+    """A JSON number: not "1" nor true for 1 (Pydantic's lax mode would take them), but 7.0
+    for 7 (JSON Schema counts it as an integer)."""
+    return Annotated[number, BeforeValidator(_json_number), Field(**limits)]
 
 
 def codes_of(vocabulary_name: str) -> Any:
@@ -61,14 +91,14 @@ class Reference(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     citation: text(2_000) = ""
-    url: text(500) | None = None
+    url: text(500, pattern=WEB_ADDRESS) | None = None
 
 
-Impact = Annotated[int, Field(ge=-3, le=3)]
+Impact = strict(int, ge=-3, le=3)
 IMPACTS_IN = create_model(
     "ImpactsIn", __config__=ConfigDict(extra="forbid"),
     **{name: (Impact | None, None) for name in IMPACT_INDICATORS})
-Point = tuple[Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)]]
+Point = tuple[strict(float, ge=-180, le=180), strict(float, ge=-90, le=90)]
 
 
 def _input_type(spec: FieldSpec) -> Any:
@@ -77,14 +107,17 @@ def _input_type(spec: FieldSpec) -> Any:
     if spec.kind == "code":
         return codes_of(spec.vocabulary)
     if spec.kind in ("int", "float"):
-        number = int if spec.kind == "int" else float
-        return Annotated[number, Field(ge=spec.minimum, le=spec.maximum)]
+        return strict(int if spec.kind == "int" else float, ge=spec.minimum, le=spec.maximum)
     if spec.kind == "points":
         return Annotated[list[Point], Field(max_length=50)]
     if spec.kind == "impacts":
         return IMPACTS_IN
     if spec.kind == "references":
         return Annotated[list[Reference], Field(max_length=60)]
+    if spec.name == "source_url":
+        return text(spec.max_length, pattern=WEB_ADDRESS)
+    if spec.name == "cost_currency":
+        return text(spec.max_length, pattern=CURRENCY)
     return text(spec.max_length)
 
 
@@ -274,7 +307,7 @@ class SheetUpdate(SheetInput):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {**EXAMPLE_SHEET, "edit_summary": "Added the results", "base_revision": 1}]})
 
-    base_revision: int = Field(
+    base_revision: strict(int) = Field(
         ge=1, le=2_147_483_647,
         description="The `revision.number` your edit started from. If someone saved since, "
                     "nothing is saved and the answer is 409 with the current revision.")
