@@ -1,9 +1,13 @@
 """Engines and schema migrations, usable from the web app, the CLI and tests alike."""
 
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -56,3 +60,25 @@ def upgrade(url: str, revision: str = "heads") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    current: frozenset[str]  # the revisions the database is at (empty: never migrated)
+    expected: frozenset[str]  # the newest revisions this code knows
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.expected
+
+
+@cache
+def expected_heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def migration_state(engine: Engine) -> MigrationState:
+    """Where the database's schema is against the code's migrations (raises if unreachable)."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return MigrationState(frozenset(current), expected_heads())
