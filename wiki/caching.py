@@ -23,22 +23,54 @@ from wiki.i18n import current_language
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 PUBLIC_MAX_AGE = 60
-COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
-                    "application/json", "application/problem+json", "application/geo+json",
-                    "application/atom+xml", "application/xml", "image/svg+xml", "text/plain",
-                    "text/csv"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/problem+json",
+    "application/geo+json",
+    "application/atom+xml",
+    "application/xml",
+    "image/svg+xml",
+    "text/plain",
+    "text/csv",
+]
 PUBLIC_STATUSES = {200, 301, 304, 404, 410}
 # Pages whose content follows the wiki's version alone (with the address and the language).
-CONDITIONAL_ENDPOINTS = frozenset({
-    "home.index", "home.practices", "home.recent", "sheets.view", "sheets.history",
-    "sheets.diff", "sheets.revision", "feeds.recent", "feeds.sheet", "feeds.college",
-    "groups.college", "groups.college_list", "groups.organization", "groups.organization_list",
-    "discussions.index", "discussions.thread", "map.world_map",
-    # (api.get_practice has its own strong ETag: the one a PUT's If-Match names.)
-    "api.list_practices", "api.list_revisions", "api.get_revision",
-    "api.search_practices", "api.list_threads", "api.get_thread", "api.list_colleges",
-    "api.get_college", "api.list_organizations", "api.get_organization",
-})
+CONDITIONAL_ENDPOINTS = frozenset(
+    {
+        "home.index",
+        "home.practices",
+        "home.recent",
+        "sheets.view",
+        "sheets.history",
+        "sheets.diff",
+        "sheets.revision",
+        "feeds.recent",
+        "feeds.sheet",
+        "feeds.college",
+        "groups.college",
+        "groups.college_list",
+        "groups.organization",
+        "groups.organization_list",
+        "discussions.index",
+        "discussions.thread",
+        "map.world_map",
+        # (api.get_practice has its own strong ETag: the one a PUT's If-Match names.)
+        "api.list_practices",
+        "api.list_revisions",
+        "api.get_revision",
+        "api.search_practices",
+        "api.list_threads",
+        "api.get_thread",
+        "api.list_colleges",
+        "api.get_college",
+        "api.list_organizations",
+        "api.get_organization",
+    }
+)
 
 compress = Compress()
 
@@ -66,8 +98,11 @@ def static_hashes(folder: str | None) -> dict[str, str]:
     if not folder or not Path(folder).is_dir():
         return {}
     root = Path(folder)
-    return {path.relative_to(root).as_posix(): _digest(path.read_bytes())[:12]
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): _digest(path.read_bytes())[:12]
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def release_stamp(app: Flask, hashes: dict[str, str]) -> str:
@@ -76,8 +111,11 @@ def release_stamp(app: Flask, hashes: dict[str, str]) -> str:
     for folder in (app.template_folder, "translations"):
         if folder:
             root = Path(app.root_path, folder)
-            parts += [_digest(path.read_bytes()) for path in sorted(root.rglob("*"))
-                      if path.is_file() and path.suffix in (".html", ".mo", ".xml", ".txt")]
+            parts += [
+                _digest(path.read_bytes())
+                for path in sorted(root.rglob("*"))
+                if path.is_file() and path.suffix in (".html", ".mo", ".xml", ".txt")
+            ]
     return _digest("\n".join(parts).encode())[:16]
 
 
@@ -115,8 +153,16 @@ def _conditional() -> bool:
 def _page_etag() -> tuple[str, object]:
     version = current_version(get_session())
     user = current_user.get_id() if current_user.is_authenticated else "-"
-    key = "\n".join((current_app.extensions["release"], version.stamp, request.full_path,
-                     current_language(), user, request.headers.get("Accept", "")))
+    key = "\n".join(
+        (
+            current_app.extensions["release"],
+            version.stamp,
+            request.full_path,
+            current_language(),
+            user,
+            request.headers.get("Accept", ""),
+        )
+    )
     return _digest(key.encode())[:32], version.last_modified
 
 
@@ -142,6 +188,15 @@ def _set_validators(response, etag: str, last_modified) -> None:
 # Cache-Control ---------------------------------------------------------------------------
 
 
+def _signed_in() -> bool:
+    """Whether this request's user was signed in, without loading the user now (after the
+    response is made, a refused API token must not raise again)."""
+    if "Authorization" in request.headers:
+        return True
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated
+
+
 def _cache_headers(response):
     if request.endpoint == "static":
         _static_headers(response)
@@ -154,7 +209,7 @@ def _cache_headers(response):
     if session.modified or session:
         # A form's CSRF token (or a flashed message) lives in this reader's session.
         response.headers["Cache-Control"] = "private, no-store"
-    elif current_user.is_authenticated:
+    elif _signed_in():
         response.headers["Cache-Control"] = "private, no-cache"
     elif response.status_code in PUBLIC_STATUSES:
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
