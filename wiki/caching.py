@@ -200,6 +200,11 @@ def _signed_in() -> bool:
 def _cache_headers(response):
     if request.endpoint == "static":
         _static_headers(response)
+        if response.status_code == 200 and response.is_streamed:
+            # Small files: read now, so the compressed body is made in one piece and the
+            # file is closed with the response (a compressing stream would leave it open).
+            response.direct_passthrough = False
+            response.make_sequence()
         return response
     validators = g.pop("page_validators", None)
     if validators and response.status_code == 200 and "ETag" not in response.headers:
