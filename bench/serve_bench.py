@@ -182,9 +182,18 @@ def worker_memory(master: int) -> list[tuple[int, float, float]]:
     return sorted(found)
 
 
-def routes(sheets: int) -> dict[str, list[str]]:
+def published_slugs(url: str) -> list[str]:
+    engine = database.make_engine(url)
+    with engine.connect() as connection:
+        slugs = connection.execute(text("SELECT slug FROM sheets WHERE status = 'published' "
+                                        "ORDER BY id")).scalars().all()
+    engine.dispose()
+    return slugs
+
+
+def routes(slugs: list[str]) -> dict[str, list[str]]:
     rng = random.Random(3)
-    slugs = [f"/practices/sheet-{n}" for n in rng.sample(range(1, sheets + 1), min(200, sheets))]
+    slugs = [f"/practices/{slug}" for slug in rng.sample(slugs, min(200, len(slugs)))]
     searches = [
         ("soil carbon", "semi-arid"),
         ("mulch", "sub-humid"),
@@ -222,12 +231,13 @@ def main() -> None:
         server = start_server(url, index_dir, port, options.workers, options.threads, folder)
         try:
             results = {}
-            for name, paths in routes(options.sheets).items():
+            chosen = routes(published_slugs(url))
+            for name, paths in chosen.items():
                 load(port, paths, 50, options.clients, options.time_limit)  # warm-up
                 results[name] = load(
                     port, paths, options.requests, options.clients, options.time_limit
                 )
-            search_path = routes(options.sheets)["search (text + facet)"][0]
+            search_path = chosen["search (text + facet)"][0]
             _status, gzipped, headers = get(port, search_path)
             _status, plain, _headers = get(port, search_path, encoding="identity")
             memory = worker_memory(server.pid)
