@@ -6,7 +6,8 @@ everyone who asks in the same language: they are `public, max-age=60`, so a reve
 may keep them, and they carry no cookie. Their ETag is the wiki's version
 (`practices.freshness`) plus what else shapes the page (address, language, the code of this
 release), so a revalidation costs one small query and no rendering. Signed-in pages are
-`private`; anonymous pages with a form (a CSRF token in the session) are `no-store`.
+`private`, and so are pages for a reader whose session holds something (a language chosen,
+a form's token); an answer that sets the session cookie is `no-store`.
 """
 
 import hashlib
@@ -144,7 +145,7 @@ def _static_headers(response) -> None:
 def _conditional() -> bool:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CONDITIONAL_ENDPOINTS:
         return False
-    if session:  # flashed messages, a chosen language: the page is this reader's own
+    if "_flashes" in session:  # a message shown once: this answer is this reader's own
         return False
     # Signed-in pages show notifications and per-user buttons; API answers do not.
     return not current_user.is_authenticated or request.blueprint == "api"
@@ -211,10 +212,11 @@ def _cache_headers(response):
         _set_validators(response, *validators)
     if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
         return response
-    if session.modified or session:
-        # A form's CSRF token (or a flashed message) lives in this reader's session.
+    if session.modified:
+        # This answer sets the reader's cookie (a form's CSRF token, a shown message).
         response.headers["Cache-Control"] = "private, no-store"
-    elif _signed_in():
+    elif session or _signed_in():
+        # Shaped by the reader's session (a chosen language, an account): theirs only.
         response.headers["Cache-Control"] = "private, no-cache"
     elif response.status_code in PUBLIC_STATUSES:
         response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"

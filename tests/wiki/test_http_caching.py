@@ -157,6 +157,16 @@ def test_the_login_form_keeps_its_csrf_token_in_a_private_uncached_page(app, she
     assert answered.status_code != 400
 
 
+def test_after_the_login_form_pages_are_private_but_still_answer_304(app, sheet):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    client.get("/login")
+    response = client.get("/practices/zai-pits")
+    assert response.headers["Cache-Control"].startswith("private")
+    again = client.get("/practices/zai-pits", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_signed_in_pages_are_private(client, sheet, make_user, login):
     login(make_user())
     response = client.get("/practices/zai-pits")
