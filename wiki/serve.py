@@ -32,6 +32,15 @@ DEFAULTS = {
 }
 
 
+def forget_parent_connections(server, worker) -> None:
+    """With `--preload` the app was built before the fork: connections opened by the master
+    must not be used by its children (SQLAlchemy's advice). The search index is opened by
+    each process itself (search.service checks the pid)."""
+    app = getattr(server.app, "loaded_app", None)
+    if app is not None:
+        app.extensions["engine"].dispose(close=False)
+
+
 def default_workers() -> int:
     return int(os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS)
 
@@ -47,6 +56,7 @@ class WikiServer(BaseApplication):
         for name, value in DEFAULTS.items():
             self.cfg.set(name, value)
         self.cfg.set("workers", default_workers())
+        self.cfg.set("post_fork", forget_parent_connections)
         if "control_socket_disable" in settings:  # gunicorn 25+: one socket per user by default
             self.cfg.set("control_socket_disable", True)
         if os.path.isdir("/dev/shm"):  # heartbeat files on tmpfs, not a slow disk
@@ -79,6 +89,7 @@ class WikiServer(BaseApplication):
 
         app = create_app()
         configure_logging(app)  # warnings of the search index and errors reach the journal
+        self.loaded_app = app
         return app
 
 
