@@ -106,17 +106,23 @@ def static_hashes(folder: str | None) -> dict[str, str]:
     }
 
 
+RELEASE_FILES = (".py", ".html", ".mo", ".json", ".csv", ".tsv", ".txt")
+
+
 def release_stamp(app: Flask, hashes: dict[str, str]) -> str:
-    """Changes whenever static files, templates or translations change: part of each ETag."""
+    """Changes whenever the code, templates, translations, vocabularies or static files
+    change (a new release): part of each ETag, so an upgrade never answers 304 with a page
+    of the old release. Read once per process at start (about a megabyte)."""
     parts = [f"{name}={digest}" for name, digest in hashes.items()]
-    for folder in (app.template_folder, "translations"):
-        if folder:
-            root = Path(app.root_path, folder)
-            parts += [
-                _digest(path.read_bytes())
-                for path in sorted(root.rglob("*"))
-                if path.is_file() and path.suffix in (".html", ".mo", ".xml", ".txt")
-            ]
+    project = Path(app.root_path).parent
+    folders = [Path(app.root_path, app.template_folder or "templates")]
+    folders += [project / package for package in ("wiki", "practices", "search")]
+    for folder in folders:
+        parts += [
+            _digest(path.read_bytes())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.suffix in RELEASE_FILES and "static" not in path.parts
+        ]
     return _digest("\n".join(parts).encode())[:16]
 
 
