@@ -181,3 +181,10 @@ def test_a_flashed_message_is_not_answered_from_a_shared_cache(client, sheet):
     again = client.get("/practices/zai-pits", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200 and "Saved." in again.text
     assert "public" not in again.headers["Cache-Control"]
+
+
+def test_a_304_still_names_its_request(client, sheet):
+    first = client.get("/practices/zai-pits")
+    again = client.get("/practices/zai-pits", headers={"If-None-Match": first.headers["ETag"],
+                                                       "X-Request-Id": "probe-7"})
+    assert again.status_code == 304 and again.headers["X-Request-Id"] == "probe-7"
