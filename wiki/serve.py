@@ -27,6 +27,9 @@ DEFAULTS = {
     "max_requests": 5000,
     "max_requests_jitter": 500,
     "accesslog": "-",
+    # gunicorn's usual line, plus the time taken and the request id the app logs with.
+    "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                         '%(M)sms id=%({x-request-id}o)s',
     "errorlog": "-",
     "proc_name": "practice-wiki",
 }
