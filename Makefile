@@ -3,28 +3,42 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint translations messages clean
+.PHONY: run dev test install install-test lint translations messages clean
 
+# The production server (gunicorn); WORKERS and THREADS default to what suits 2 cores.
 run: install translations
 	$(BIN)/practice-wiki db upgrade
 	$(BIN)/practice-wiki demo --if-empty
-	$(BIN)/practice-wiki run --host $(HOST) --port $(PORT)
+	$(BIN)/practice-wiki serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS))
 
-test: install translations
+# Flask's development server: reloads on code changes, shows tracebacks in the browser.
+dev: install translations
+	$(BIN)/practice-wiki db upgrade
+	$(BIN)/practice-wiki demo --if-empty
+	$(BIN)/practice-wiki run --debug --host $(HOST) --port $(PORT)
+
+test: install-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Runtime dependencies only (`make run`); the test tools come with `make test`.
 install: $(STAMP)
+install-test: $(TEST_STAMP)
 
 # Reinstall only when the project's dependencies change; a second run is instant.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "practice-wiki needs Python 3.11 or newer (set PYTHON=python3.12 for example)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 translations:
 	@if ls wiki/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
@@ -40,7 +54,7 @@ messages: install
 			$(BIN)/pybabel -q init -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
 		fi; done
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -32,7 +32,7 @@ from search.matrix import Snapshot, all_of, docnums_of
 from search.query import SearchRequest, text_query
 from search.schema import FACETS
 from search.snippets import highlighted, query_terms, suggestion
-from search.store import IndexStore, IndexUnavailable, RebuildRunning
+from search.store import IndexStore, IndexUnavailable, RebuildRunning, SchemaChanged
 from search.visibility import Scope, scope_for
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class SearchService:
         self._rebuilder: threading.Thread | None = None
         self._last_recovery = -RECOVERY_PAUSE
         self.unwritable: str | None = None  # why the last write of the index failed
+        self._outdated: str | None = None  # a version found built with an older schema
 
     # The live index ------------------------------------------------------------------
 
@@ -120,7 +121,15 @@ class SearchService:
                 self._ix = self._name = None
                 return None
             if name != self._name:
-                self._ix, self._name = self.store.open(name), name
+                try:
+                    self._ix, self._name = self.store.open(name), name
+                except SchemaChanged:
+                    # Not damage: a new release changed the fields. Callers rebuild it.
+                    if self._outdated != name:
+                        self._outdated = name
+                        log.warning("search schema changed: rebuilding the index")
+                    self._ix = self._name = None
+                    return None
             ix = self._ix
             if not self._checked:
                 self._checked = True
@@ -185,6 +194,18 @@ class SearchService:
             log.exception("search index rebuild failed")
             return False
 
+    def rebuild_in_background(self) -> None:
+        """Start building a missing or outdated index, unless a rebuild is running (for a
+        readiness probe: a new node must not wait for a first search to get its index)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()
+            if self._rebuilder is not None and self._rebuilder.is_alive():
+                return
+            self._rebuilder = threading.Thread(target=self._rebuild_quietly,
+                                               name="search-rebuild", daemon=True)
+            self._rebuilder.start()
+
     def wait_for_rebuild(self, timeout: float = 120.0) -> None:
         thread = self._rebuilder
         if thread is not None:
@@ -223,10 +244,28 @@ class SearchService:
         self.unwritable = None  # nothing left to write (another process wrote it)
         return False
 
+    def problem(self) -> str | None:
+        """Why the index cannot answer searches now (for /readyz and `doctor`), or None.
+        Reads only: a missing or outdated index is rebuilt by the next search, not here."""
+        name = self.store.current_name()
+        if name is None:
+            return "there is no search index yet"
+        if name == self._name and self._ix is not None and self._pid == os.getpid():
+            return None
+        try:
+            self.store.open(name).close()
+        except SchemaChanged:
+            return "search schema changed: the index must be rebuilt"
+        except IndexUnavailable as unusable:
+            return str(unusable)
+        return None
+
     def check(self, *, fix: bool = True, progress=None) -> CheckResult:
         """Drift between index and database; with `fix`, caught up. An index that cannot
         be written is reported (`unwritable`), not raised."""
         ix = self._open()
+        if ix is None and self._outdated is not None:
+            raise SchemaChanged("search schema changed: run `search rebuild`")
         if ix is None:
             raise IndexUnavailable("there is no search index yet: run `search rebuild`")
         try:

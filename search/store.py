@@ -17,6 +17,7 @@ import shutil
 import time
 import warnings
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -32,8 +33,26 @@ class IndexUnavailable(Exception):
     """There is no usable index (missing, or damaged); it must be rebuilt."""
 
 
+class SchemaChanged(IndexUnavailable):
+    """The index was built with another version of the schema (fields added, removed or
+    changed since): not damaged, just out of date; it must be rebuilt."""
+
+
 class RebuildRunning(Exception):
     """Another process is already rebuilding the index."""
+
+
+def schema_signature(schema) -> tuple:
+    """What an index's layout depends on: each field's name, kind, format and column."""
+    return tuple(sorted(
+        (name, type(field).__name__, type(field.format).__name__,
+         type(field.column_type).__name__ if field.column_type else "", bool(field.stored))
+        for name, field in schema.items()))
+
+
+@cache
+def expected_signature() -> tuple:
+    return schema_signature(build_schema())
 
 
 class IndexStore:
@@ -56,9 +75,14 @@ class IndexStore:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
-                return whoosh_index.open_dir(str(path))
+                ix = whoosh_index.open_dir(str(path))
             except Exception as error:  # noqa: BLE001 - whoosh raises many kinds for damage
                 problem = f"index {path} cannot be opened: {error!r}"
+            else:
+                if schema_signature(ix.schema) != expected_signature():
+                    ix.close()
+                    raise SchemaChanged(f"index {name} was built with an older search schema")
+                return ix
             gc.collect()
         raise IndexUnavailable(problem)
 

@@ -9,6 +9,7 @@ from wiki import (
     api,
     auth,
     browse,
+    caching,
     db,
     discussions,
     errors,
@@ -19,6 +20,7 @@ from wiki import (
     mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
     notifications,
+    operations,
     organizations,
     rendering,
     review,
@@ -57,6 +59,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     discussions.init_app(app)  # issue 6: threads, comments, endorsements
     notifications.init_app(app)  # issue 6: watching, notifications, e-mail
     api.init_app(app)  # issue 7: JSON API under /api/v1/ and its OpenAPI document
+    operations.init_app(app)  # issue 12: /healthz, /readyz, request ids, JSON logs
+    caching.init_app(app)  # issue 12: compression, hashed static URLs, ETags, Cache-Control
     from wiki import cli
 
     cli.register(app)

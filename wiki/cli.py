@@ -14,7 +14,14 @@ from practices.models import Role
 def main() -> None:
     from wiki import create_app
 
-    FlaskGroup(create_app=create_app, help="practice-wiki: practice sheets for soil carbon.")()
+    group = FlaskGroup(create_app=create_app,
+                       help="practice-wiki: practice sheets for soil carbon.")
+    from wiki.doctor import doctor_command  # issue 12: these two build the app themselves
+    from wiki.serve import serve_command
+
+    group.add_command(serve_command)
+    group.add_command(doctor_command)
+    group()
 
 
 def register(app: Flask) -> None:

@@ -30,6 +30,7 @@ class Settings:
     MAIL_FROM: str = "practice-wiki <noreply@localhost>"
     # Where the wiki is reached from outside: links in e-mails sent outside a request.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    LOG_FORMAT: str = "text"  # issue 12: "json" for one JSON object per line, with request ids
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -50,6 +51,7 @@ class Settings:
             SMTP_STARTTLS=_flag(environ, "SMTP_STARTTLS", False),
             MAIL_FROM=environ.get("MAIL_FROM") or "practice-wiki <noreply@localhost>",
             PUBLIC_URL=(environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            LOG_FORMAT=(environ.get("LOG_FORMAT") or "text").lower(),
         )
 
     def as_flask_config(self) -> dict:
@@ -69,6 +71,8 @@ class Settings:
             raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters.")
         if not self.DATABASE_URL.startswith(("sqlite:", "postgresql")):
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {self.LOG_FORMAT!r}.")
 
 
 def _instance_secret_key(instance: Path) -> str:

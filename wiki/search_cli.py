@@ -6,7 +6,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from search.indexer import REBUILD_MEMORY_MB
 from search.store import IndexUnavailable, RebuildRunning
@@ -34,6 +33,14 @@ def search_group():
 def rebuild(procs: int, memory_mb: int):
     try:
         if sys.stdout.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             with Progress(TextColumn("Indexing sheets"), BarColumn(), MofNCompleteColumn(),
                           TimeRemainingColumn()) as bar:
                 task = bar.add_task("index", total=None)

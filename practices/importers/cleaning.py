@@ -13,8 +13,6 @@ when it lands in a Markdown body):
 import html
 import re
 
-import ftfy
-
 _SCRIPTS = re.compile(r"<(script|style|iframe|object|embed|template)\b.*?(</\1\s*>|$)",
                       re.IGNORECASE | re.DOTALL)
 _BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECASE)
@@ -42,6 +40,8 @@ def clean_text(value: object) -> str:
     """Plain, repaired text without HTML or contact data; "" for None and empty values."""
     if value is None:
         return ""
+    import ftfy  # loaded by imports, not by every web worker (issue 12)
+
     text = ftfy.fix_text(str(value), normalization="NFC", uncurl_quotes=False)
     if "<" in text:
         text = _SCRIPTS.sub("", text)

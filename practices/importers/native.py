@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ijson
 from sqlmodel import Session, select
 
 from practices import accounts, editing, sheets
@@ -45,6 +44,8 @@ def is_export(path: Path) -> bool:
 
 
 def _stream(path: Path, prefix: str) -> Iterator[Any]:
+    import ijson  # loaded by imports, not by every web worker (issue 12)
+
     with path.open("rb") as handle:
         yield from ijson.items(handle, prefix, use_float=True)
 

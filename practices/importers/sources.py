@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import httpx
-import ijson
 
 from practices.importers.incoming import Failed, Incoming, parse_time
 from practices.importers.wocat import map_record, source_id, technology_number
+
+if TYPE_CHECKING:  # httpx is loaded by the API client itself: web workers never need it
+    import httpx
 
 Loaded = Iterable[Incoming | Failed]
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -121,6 +121,8 @@ def _file_items(path: Path) -> Iterator[Item]:
 def _json_values(handle: IO[bytes]) -> Iterator[Any]:
     """The records of a file: each item of a top-level array, each line of JSON lines, or
     the one object the file holds."""
+    import ijson  # imports only: web workers never load it (issue 12)
+
     start = handle.read(1024)
     first = start.lstrip()[:1]
     handle.seek(0)
@@ -207,6 +209,8 @@ def _list_page_items(page: Path, consumed: set[Path]) -> Iterator[Item]:
         named = detail_file(path) if path != page else None
         if named:
             details.setdefault(named[0], {})[named[1]] = path
+    import ijson
+
     with page.open("rb") as handle:
         for summary in ijson.items(handle, "results.item", use_float=True):
             code = str(summary.get("code") or "")
@@ -262,7 +266,9 @@ class Http:
 
     def __init__(self, *, token: str | None = None, attempts: int = 4, backoff: float = 1.0,
                  timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: "httpx.BaseTransport | None" = None):
+        import httpx  # imports only: web workers never load it (issue 12)
+
         headers = {"Accept": "application/json", "User-Agent": "practice-wiki importer"}
         if token:
             headers["Authorization"] = f"Token {token}"
@@ -271,6 +277,8 @@ class Http:
         self.attempts, self.backoff, self.sleep = attempts, backoff, sleep
 
     def get_json(self, url: str) -> Any:
+        import httpx
+
         last_problem = ""
         for attempt in range(1, self.attempts + 1):
             try:

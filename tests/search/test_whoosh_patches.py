@@ -62,3 +62,28 @@ def test_field_lengths_read_in_one_go_are_the_length_column(tmp_path):
             for docnum in range(len(docs)):
                 expected = whoosh3.byte_to_length(column[docnum]) if column else 0
                 assert (perdoc.doc_field_length(docnum, field) or 0) == expected
+
+
+def test_a_searcher_reads_a_compound_segment_from_its_map_without_copying_it(tmp_path):
+    """Whoosh copied each file of a compound segment into memory per searcher, so per thread
+    of every web worker (35 MB each at 2,000 sheets)."""
+    import tracemalloc
+
+    from whoosh.query import Term
+
+    ix = index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer()
+    for doc in documents(3000):
+        writer.add_document(**doc)
+    writer.commit()
+    segment_bytes = sum(path.stat().st_size for path in tmp_path.glob("*.seg"))
+    assert segment_bytes > 200_000, "the index is one compound segment file"
+    tracemalloc.start()
+    try:
+        with ix.searcher() as searcher:
+            found = searcher.search(Term("text_en", "soil"), limit=5)
+            assert found.scored_length() == 5
+            held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < segment_bytes / 4

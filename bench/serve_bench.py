@@ -1,0 +1,273 @@
+"""Serving benchmark: `practice-wiki serve` (gunicorn, N workers) under a bounded loopback load.
+
+    .venv/bin/python bench/serve_bench.py                        # 2,000 sheets, SQLite
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_serve \\
+        .venv/bin/python bench/serve_bench.py                    # its schema is dropped!
+
+Loads N synthetic sheets (the corpus of bench/search_bench.py), builds the index, starts
+`practice-wiki serve --workers 2` on a loopback port, and sends, route by route, a fixed
+number of requests from a few client threads (each with its own keep-alive connection,
+`Accept-Encoding: gzip`, and a time limit per route): a sheet page (different sheets), the
+browse page `/practices/`, a text + facet search, the API list. Reports requests/s and
+p50/p99 per route, the gzip-transferred size of the search page, and the resident memory
+(RSS, and PSS: RSS with shared pages divided among the processes sharing them) of each
+worker after the whole run. Prints one table (Markdown).
+"""
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("SECRET_KEY", "benchmark-secret-key-that-is-long-enough-for-checks")
+
+from search_bench import Corpus, load_database  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from practices import database  # noqa: E402
+
+
+def free_port(start: int, end: int) -> int:
+    for port in range(start, end + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port between {start} and {end}")
+
+
+def prepare(url: str, sheets: int, index_dir: str) -> None:
+    if url.startswith("postgresql"):
+        engine = database.make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    database.upgrade(url)
+    load_database(url, Corpus(sheets, seed=42))
+    env = {**os.environ, "DATABASE_URL": url, "SEARCH_INDEX_DIR": index_dir}
+    subprocess.run(
+        [str(Path(sys.executable).parent / "practice-wiki"), "search", "rebuild"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_server(url: str, index_dir: str, port: int, workers: int, threads: int, instance):
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SEARCH_INDEX_DIR": index_dir,
+        "UPLOAD_DIR": str(Path(instance) / "uploads"),
+        "GUNICORN_CMD_ARGS": "--access-logfile /dev/null",
+    }
+    command = [
+        str(Path(sys.executable).parent / "practice-wiki"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
+    log = open(Path(instance) / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(command, env=env, cwd=instance, stderr=log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _body, _headers = get(port, "/readyz")
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    tail = (Path(instance) / "server.log").read_text(errors="replace")[-3000:]
+    raise SystemExit(f"the server did not get ready within 60 s:\n{tail}")
+
+
+def get(port: int, path: str, connection=None, encoding: str = "gzip"):
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, body, dict(response.getheaders())
+    finally:
+        if own:
+            connection.close()
+
+
+def load(port: int, paths: list[str], requests: int, clients: int, limit: float) -> dict:
+    """`requests` GETs spread over `clients` threads (stopping at `limit` seconds)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(requests))
+    lock = threading.Lock()
+    deadline = time.perf_counter() + limit
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while time.perf_counter() < deadline:
+                with lock:
+                    if next(counter, None) is None:
+                        return
+                started = time.perf_counter()
+                status, _body, _headers = get(port, rng.choice(paths), connection)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        errors.append(str(status))
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "count": len(ordered),
+        "rate": len(ordered) / wall,
+        "errors": len(errors),
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    }
+
+
+def worker_memory(master: int) -> list[tuple[int, float, float]]:
+    """(pid, RSS MB, PSS MB) of each child of the gunicorn master."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != master:
+                continue
+            values = {}
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in ("Rss", "Pss"):
+                    values[name] = int(rest.split()[0]) / 1024
+            found.append((int(entry.name), values["Rss"], values["Pss"]))
+        except (OSError, ValueError, KeyError, IndexError):
+            continue
+    return sorted(found)
+
+
+def published_slugs(url: str) -> list[str]:
+    engine = database.make_engine(url)
+    with engine.connect() as connection:
+        slugs = connection.execute(text("SELECT slug FROM sheets WHERE status = 'published' "
+                                        "ORDER BY id")).scalars().all()
+    engine.dispose()
+    return slugs
+
+
+def routes(slugs: list[str]) -> dict[str, list[str]]:
+    rng = random.Random(3)
+    slugs = [f"/practices/{slug}" for slug in rng.sample(slugs, min(200, len(slugs)))]
+    searches = [
+        ("soil carbon", "semi-arid"),
+        ("mulch", "sub-humid"),
+        ("cover crop", "arid"),
+        ("compost", "humid"),
+    ]
+    return {
+        "sheet page": slugs,
+        "/practices/": ["/practices/"],
+        "search (text + facet)": [
+            "/practices/?" + urlencode({"q": q, "agro_climatic_zone": z}) for q, z in searches
+        ],
+        "API list": ["/api/v1/practices?per_page=20", "/api/v1/practices?per_page=20&page=2"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sheets", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=2000, help="per route")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per route")
+    parser.add_argument("--ports", default="5170-5179", help="range to pick a free port from")
+    options = parser.parse_args()
+
+    first, last = (int(p) for p in options.ports.split("-"))
+    with tempfile.TemporaryDirectory(prefix="serve-bench-") as folder:
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+        index_dir = f"{folder}/index"
+        print(f"Loading {options.sheets} sheets into {url.split('@')[-1]} ...", file=sys.stderr)
+        prepare(url, options.sheets, index_dir)
+        port = free_port(first, last)
+        server = start_server(url, index_dir, port, options.workers, options.threads, folder)
+        try:
+            results = {}
+            chosen = routes(published_slugs(url))
+            for name, paths in chosen.items():
+                load(port, paths, 50, options.clients, options.time_limit)  # warm-up
+                results[name] = load(
+                    port, paths, options.requests, options.clients, options.time_limit
+                )
+            search_path = chosen["search (text + facet)"][0]
+            _status, gzipped, headers = get(port, search_path)
+            _status, plain, _headers = get(port, search_path, encoding="identity")
+            memory = worker_memory(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    report(options, url, results, len(gzipped), len(plain), headers, memory)
+
+
+def report(options, url, results, gzipped, plain, headers, memory) -> None:
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(
+        f"\n{options.sheets} sheets on {kind}; `practice-wiki serve --workers "
+        f"{options.workers} --threads {options.threads}`; {options.clients} client threads, "
+        f"{options.requests} requests per route; {os.cpu_count()} CPUs\n"
+    )
+    print("| route | requests | req/s | p50 ms | p99 ms | p99/p50 | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['count']} | {r['rate']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['p99'] / r['p50']:.1f} | {r['errors']} |"
+        )
+    encoding = headers.get("Content-Encoding", "none")
+    print(
+        f"\nSearch page: {plain / 1024:.1f} kB, {gzipped / 1024:.1f} kB transferred ({encoding})."
+    )
+    for pid, rss, pss in memory:
+        print(f"Worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB after the run.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""`practice-wiki serve`: the production server (gunicorn), with defaults for a small machine.
+
+Settings are layered as gunicorn itself does: our defaults, then a gunicorn config file
+(`--config`, or `./gunicorn.conf.py`), then `GUNICORN_CMD_ARGS` and `WEB_CONCURRENCY`, then
+this command's own options. The app is not preloaded: every worker builds its own after the
+fork, so no database connection or search index is ever shared between processes.
+"""
+
+import os
+import sys
+
+import click
+from gunicorn.app.base import BaseApplication
+from gunicorn.config import get_default_config_file
+
+# Two cores: two processes (one per core) with a few threads each, as pages mostly wait on
+# the database; more processes would each hold a copy of the app's memory.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+DEFAULTS = {
+    "worker_class": "gthread",
+    "threads": DEFAULT_THREADS,
+    "timeout": 60,  # a search rebuilt in the request may take that long on a large wiki
+    "graceful_timeout": 30,
+    "keepalive": 5,
+    # A worker is replaced after this many requests: Python keeps memory it once used.
+    "max_requests": 5000,
+    "max_requests_jitter": 500,
+    "accesslog": "-",
+    # gunicorn's usual line, plus the time taken and the request id the app logs with.
+    "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                         '%(M)sms id=%({x-request-id}o)s',
+    "errorlog": "-",
+    "proc_name": "practice-wiki",
+}
+
+
+def forget_parent_connections(server, worker) -> None:
+    """With `--preload` the app was built before the fork: connections opened by the master
+    must not be used by its children (SQLAlchemy's advice). The search index is opened by
+    each process itself (search.service checks the pid)."""
+    app = getattr(server.app, "loaded_app", None)
+    if app is not None:
+        app.extensions["engine"].dispose(close=False)
+
+
+def default_workers() -> int:
+    return int(os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS)
+
+
+class WikiServer(BaseApplication):
+    def __init__(self, options: dict, config_file: str | None = None):
+        self.options = options
+        self.config_file = config_file
+        super().__init__()
+
+    def load_config(self) -> None:
+        settings = self.cfg.settings
+        for name, value in DEFAULTS.items():
+            self.cfg.set(name, value)
+        self.cfg.set("workers", default_workers())
+        self.cfg.set("post_fork", forget_parent_connections)
+        if "control_socket_disable" in settings:  # gunicorn 25+: one socket per user by default
+            self.cfg.set("control_socket_disable", True)
+        if os.path.isdir("/dev/shm"):  # heartbeat files on tmpfs, not a slow disk
+            self.cfg.set("worker_tmp_dir", "/dev/shm")
+        parser = self.cfg.parser()
+        from_env = parser.parse_args(self.cfg.get_cmd_args_from_env())
+        config_file = self.config_file or from_env.config or get_default_config_file()
+        if config_file:
+            self._load_file(config_file)
+        for name, value in vars(from_env).items():
+            if value is not None and name != "args":
+                self.cfg.set(name.lower(), value)
+        for name, value in self.options.items():
+            if value is not None:
+                self.cfg.set(name, value)
+
+    def _load_file(self, path: str) -> None:
+        if not os.path.exists(path):
+            raise click.ClickException(f"The gunicorn config file {path} does not exist.")
+        values: dict = {"__file__": path}
+        with open(path, encoding="utf-8") as handle:
+            exec(compile(handle.read(), path, "exec"), values)  # noqa: S102 - as gunicorn does
+        for name, value in values.items():
+            if name in self.cfg.settings:
+                self.cfg.set(name, value)
+
+    def load(self):
+        from wiki import create_app
+        from wiki.operations import configure_logging
+
+        app = create_app()
+        configure_logging(app)  # warnings of the search index and errors reach the journal
+        self.loaded_app = app
+        return app
+
+
+@click.command("serve", help="Serve the wiki with gunicorn (the production server).")
+@click.option("--host", default=None, help="Address to listen on  [default: 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="Port  [default: 8000]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help=f"Processes  [default: WEB_CONCURRENCY or {DEFAULT_WORKERS}]")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help=f"Threads per process  [default: {DEFAULT_THREADS}]")
+@click.option("--config", "config_file", default=None,
+              help="A gunicorn configuration file  [default: ./gunicorn.conf.py if present]")
+def serve_command(host, port, workers, threads, config_file):
+    options = {"workers": workers, "threads": threads}
+    if host is not None or port is not None:
+        options["bind"] = [f"{host or '127.0.0.1'}:{port or 8000}"]
+    sys.exit(WikiServer(options, config_file).run())
