@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIN_SECRET_KEY_LENGTH = 32
+UPLOAD_STORES = ("database", "filesystem")
 
 
 class ConfigError(Exception):
@@ -30,6 +31,15 @@ class Settings:
     MAIL_FROM: str = "practice-wiki <noreply@localhost>"
     # Where the wiki is reached from outside: links in e-mails sent outside a request.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # Shared state for many workers and machines (issue 12): rate limits live in Redis when
+    # REDIS_URL (or Flask-Limiter's own RATELIMIT_STORAGE_URI) is set, else in one process.
+    REDIS_URL: str = ""
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    # How many reverse proxies in front of the wiki set X-Forwarded-For/-Proto/-Host; 0 means
+    # none, and those headers are ignored (a client could forge them).
+    TRUSTED_PROXIES: int = 0
+    # Where uploaded files live: "database" (any node serves any file) or "filesystem".
+    UPLOAD_STORE: str = "database"
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -50,6 +60,11 @@ class Settings:
             SMTP_STARTTLS=_flag(environ, "SMTP_STARTTLS", False),
             MAIL_FROM=environ.get("MAIL_FROM") or "practice-wiki <noreply@localhost>",
             PUBLIC_URL=(environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            REDIS_URL=environ.get("REDIS_URL", ""),
+            RATELIMIT_STORAGE_URI=(environ.get("RATELIMIT_STORAGE_URI")
+                                   or environ.get("REDIS_URL") or "memory://"),
+            TRUSTED_PROXIES=_count(environ, "TRUSTED_PROXIES"),
+            UPLOAD_STORE=(environ.get("UPLOAD_STORE") or "database").lower(),
         )
 
     def as_flask_config(self) -> dict:
@@ -69,6 +84,8 @@ class Settings:
             raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters.")
         if not self.DATABASE_URL.startswith(("sqlite:", "postgresql")):
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+        if self.UPLOAD_STORE not in UPLOAD_STORES:
+            raise ConfigError(f"UPLOAD_STORE must be one of {', '.join(UPLOAD_STORES)}.")
 
 
 def _instance_secret_key(instance: Path) -> str:
@@ -103,3 +120,13 @@ def _flag(environ, name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _count(environ, name: str) -> int:
+    """A whole number that may be 0 (TRUSTED_PROXIES)."""
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {raw!r}.")
+    return int(raw)
