@@ -19,7 +19,19 @@ from pathlib import Path
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, func, inspect, select, text, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Numeric,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlmodel import SQLModel
 
 import practices.models  # noqa: F401  (registers every table in the metadata)
@@ -272,17 +284,14 @@ def _pk_names(table: Table) -> list[str]:
 
 
 def _decoder(column):
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return _same
-    if kind is datetime:
+    kind = getattr(column.type, "impl", column.type)  # a TypeDecorator (UTCDateTime) wraps one
+    if isinstance(kind, DateTime):
         return lambda value: None if value is None else datetime.fromisoformat(value)
-    if kind is date:
+    if isinstance(kind, Date):
         return lambda value: None if value is None else date.fromisoformat(value)
-    if kind is bytes:
+    if isinstance(kind, LargeBinary):
         return lambda value: None if value is None else base64.b64decode(value)
-    if kind is Decimal:
+    if isinstance(kind, Numeric) and getattr(kind, "asdecimal", False):
         return lambda value: None if value is None else Decimal(value)
     return _same
 
