@@ -35,6 +35,7 @@ class Settings:
     # REDIS_URL (or Flask-Limiter's own RATELIMIT_STORAGE_URI) is set, else in one process.
     REDIS_URL: str = ""
     RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_KEY_PREFIX: str = ""  # several wikis sharing one Redis keep apart by it
     # How many reverse proxies in front of the wiki set X-Forwarded-For/-Proto/-Host; 0 means
     # none, and those headers are ignored (a client could forge them).
     TRUSTED_PROXIES: int = 0
@@ -63,6 +64,7 @@ class Settings:
             REDIS_URL=environ.get("REDIS_URL", ""),
             RATELIMIT_STORAGE_URI=(environ.get("RATELIMIT_STORAGE_URI")
                                    or environ.get("REDIS_URL") or "memory://"),
+            RATELIMIT_KEY_PREFIX=environ.get("RATELIMIT_KEY_PREFIX", ""),
             TRUSTED_PROXIES=_count(environ, "TRUSTED_PROXIES"),
             UPLOAD_STORE=(environ.get("UPLOAD_STORE") or "database").lower(),
         )

@@ -3,6 +3,7 @@ behind trusted proxies (issue 12)."""
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlmodel import select
@@ -14,9 +15,9 @@ from wiki import create_app
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own; only its keys are removed afterwards."""
+@contextmanager
+def own_redis_prefix():
+    """A key prefix of one's own; only its keys are removed afterwards."""
     redis = pytest.importorskip("redis")
     client = redis.Redis.from_url(REDIS_URL)
     try:
@@ -26,10 +27,18 @@ def redis_prefix():
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     prefix = f"pw-test-{uuid.uuid4().hex}"
-    yield prefix
-    for key in client.scan_iter(match=f"*{prefix}*"):
-        client.delete(key)
-    client.close()
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(match=f"*{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def redis_prefix():
+    with own_redis_prefix() as prefix:
+        yield prefix
 
 
 def workers(app, count: int, **config):
