@@ -32,11 +32,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import practices.models  # noqa: F401  (registers every table in the metadata)
 from practices import database
-from practices.upload_store import CHUNK_BYTES, FilesystemStore
+from practices.upload_store import DatabaseStore, FilesystemStore, UploadStore, read_chunks
 
 FORMAT = "practice-wiki-backup"
 FORMAT_VERSION = 1
@@ -83,7 +83,12 @@ def code_revision() -> list[str]:
 
 
 def backup(
-    engine: Engine, upload_dir: str, path: str, *, progress: Progress = lambda n: None
+    engine: Engine,
+    upload_dir: str,
+    path: str,
+    *,
+    store: UploadStore | None = None,
+    progress: Progress = lambda n: None,
 ) -> BackupReport:
     rows = count_rows(engine)
     files = 0
@@ -97,8 +102,13 @@ def backup(
                         ).encode()
                     )
                     progress(len(batch))
-        for name, source in _outside_files(engine, upload_dir):
-            archive.write(source, f"files/{name}")
+        for name, source in _legacy_files(engine, upload_dir):
+            archive.write(source, f"files/legacy/{name}")
+            files += 1
+        for sha256, chunks in _blobs_outside_the_database(engine, upload_dir, store):
+            with archive.open(f"files/blobs/{sha256}", "w", force_zip64=True) as out:
+                for data in chunks:
+                    out.write(data)
             files += 1
         archive.writestr(
             "metadata.json",
@@ -142,20 +152,38 @@ def _encode(value):
     return value
 
 
-def _outside_files(engine: Engine, upload_dir: str) -> Iterator[tuple[str, Path]]:
-    """Uploaded files that are not rows: legacy ones in UPLOAD_DIR, a filesystem store's."""
-    folder = Path(upload_dir)
+def _legacy_files(engine: Engine, upload_dir: str) -> Iterator[tuple[str, Path]]:
+    """Files of uploads made before the store, still in UPLOAD_DIR under their own name."""
     with engine.connect() as connection:
-        uploads = connection.execute(text("SELECT stored_name, sha256 FROM uploads")).all()
-    store = FilesystemStore(folder)
-    seen = set()
-    for stored_name, sha256 in uploads:
-        legacy = folder / stored_name
-        if legacy.is_file():
-            yield f"legacy/{stored_name}", legacy
-        if sha256 and sha256 not in seen and store.path(sha256).is_file():
-            seen.add(sha256)
-            yield f"blobs/{sha256}", store.path(sha256)
+        names = connection.execute(text("SELECT stored_name FROM uploads")).scalars().all()
+    for name in names:
+        if (Path(upload_dir) / name).is_file():
+            yield name, Path(upload_dir) / name
+
+
+def _blobs_outside_the_database(
+    engine: Engine, upload_dir: str, store: UploadStore | None
+) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """The bytes a filesystem or S3 store keeps (a database store's are table rows)."""
+    with engine.connect() as connection:
+        wanted = (
+            connection.execute(
+                text(
+                    "SELECT DISTINCT sha256 FROM uploads WHERE sha256 IS NOT NULL AND sha256 NOT IN "
+                    "(SELECT sha256 FROM upload_blobs)"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    stores = [FilesystemStore(upload_dir)]
+    if store is not None and not isinstance(store, DatabaseStore | FilesystemStore):
+        stores.insert(0, store)
+    with Session(engine) as session:
+        for sha256 in sorted(wanted):
+            keeper = next((each for each in stores if each.has(session, sha256)), None)
+            if keeper is not None:
+                yield sha256, keeper.chunks(engine, sha256)
 
 
 # Reading -------------------------------------------------------------------------------
@@ -210,6 +238,7 @@ def restore(
     path: str,
     *,
     force: bool = False,
+    store: UploadStore | None = None,
     progress: Progress = lambda n: None,
 ) -> BackupReport:
     """Replace an empty (or, with force, any) migrated database by the backup's contents."""
@@ -229,7 +258,7 @@ def restore(
             _load_table(connection, table, archive, progress)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
-    files = _restore_files(path, upload_dir)
+    files = _restore_files(engine, path, upload_dir, store or FilesystemStore(upload_dir))
     return BackupReport(metadata["rows"], files)
 
 
@@ -319,20 +348,22 @@ def _reset_sequences(connection) -> None:
             )
 
 
-def _restore_files(path: str, upload_dir: str) -> int:
-    folder, count = Path(upload_dir), 0
-    store = FilesystemStore(folder)
-    with zipfile.ZipFile(path) as archive:
+def _restore_files(engine: Engine, path: str, upload_dir: str, store: UploadStore) -> int:
+    """Files of old uploads back into UPLOAD_DIR; blobs into this wiki's store."""
+    count = 0
+    with zipfile.ZipFile(path) as archive, Session(engine) as session:
         for member in archive.namelist():
-            if not member.startswith("files/") or member.endswith("/"):
-                continue
-            kind, _, name = member[len("files/") :].partition("/")
-            if not name or "/" in name or name.startswith("."):
+            kind, _, name = member.removeprefix("files/").partition("/")
+            if not member.startswith("files/") or not name or "/" in name or name.startswith("."):
                 continue  # never write outside the upload folder
-            target = folder / name if kind == "legacy" else store.path(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, target.open("wb") as out:
-                while data := source.read(CHUNK_BYTES):
-                    out.write(data)
+            with archive.open(member) as source:
+                if kind == "legacy":
+                    Path(upload_dir).mkdir(parents=True, exist_ok=True)
+                    with (Path(upload_dir) / name).open("wb") as out:
+                        for data in read_chunks(source):
+                            out.write(data)
+                elif kind == "blobs":
+                    store.put(session, name, read_chunks(source))
+                    session.commit()
             count += 1
     return count

@@ -1,14 +1,15 @@
 """Where the bytes of uploaded files live, addressed by their sha256.
 
-Two backends behind one interface: `DatabaseStore` (the default: rows in the shared
-database, so every node serves every file and a backup holds them) and `FilesystemStore`
-(files under a folder, for a single machine). Both write and read a chunk at a time, so a
-file never has to sit whole in memory, and both store a given content once.
+Three backends behind one interface: `DatabaseStore` (the default: rows in the shared
+database, so every node serves every file and a backup holds them), `FilesystemStore`
+(files under a folder, for a single machine) and `S3Store` (an S3-compatible bucket: AWS,
+MinIO, Garage, Ceph…). All write and read a chunk at a time, so a file never has to sit
+whole in memory, and all store a given content once.
 """
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -97,10 +98,75 @@ class FilesystemStore:
                 yield data
 
 
-def for_config(kind: str, upload_dir: str) -> UploadStore:
-    """The store UPLOAD_STORE names ("database" or "filesystem")."""
+class S3Store:
+    """Objects `<prefix>ab/abcdef…` in a bucket; boto3 streams them in parts both ways."""
+
+    def __init__(self, bucket: str, *, endpoint_url: str = "", region: str = "",
+                 access_key: str = "", secret_key: str = "", prefix: str = "uploads/"):
+        import boto3  # loaded only where S3 is configured
+
+        self.bucket, self.prefix = bucket, prefix
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint_url or None, region_name=region or None,
+            aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None)
+
+    def key(self, sha256: str) -> str:
+        return f"{self.prefix}{sha256[:2]}/{sha256}"
+
+    def has(self, session: Session, sha256: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.key(sha256))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def put(self, session: Session, sha256: str, chunks: Iterable[bytes]) -> bool:
+        if self.has(session, sha256):
+            return False
+        self.client.upload_fileobj(_ChunkReader(chunks), self.bucket, self.key(sha256))
+        return True
+
+    def chunks(self, engine: Engine, sha256: str) -> Iterator[bytes]:
+        body = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))["Body"]
+        try:
+            yield from body.iter_chunks(CHUNK_BYTES)
+        finally:
+            body.close()
+
+
+class _ChunkReader:
+    """A read()-able view of an iterator of chunks, for boto3's multipart upload."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks, self.pending = iter(chunks), b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            data = next(self.chunks, None)
+            if data is None:
+                break
+            self.pending += data
+        if size < 0:
+            size = len(self.pending)
+        data, self.pending = self.pending[:size], self.pending[size:]
+        return data
+
+
+def for_config(config: Mapping) -> UploadStore:
+    """The store UPLOAD_STORE names: "database", "filesystem" or "s3"."""
+    kind = config.get("UPLOAD_STORE", "database")
     if kind == "filesystem":
-        return FilesystemStore(upload_dir)
+        return FilesystemStore(config["UPLOAD_DIR"])
+    if kind == "s3":
+        return S3Store(config["S3_BUCKET"], endpoint_url=config.get("S3_ENDPOINT_URL", ""),
+                       region=config.get("S3_REGION", ""),
+                       access_key=config.get("S3_ACCESS_KEY_ID", ""),
+                       secret_key=config.get("S3_SECRET_ACCESS_KEY", ""),
+                       prefix=config.get("S3_PREFIX", "uploads/"))
     return DatabaseStore()
 
 

@@ -1,12 +1,13 @@
 """Settings, read once from the environment (and an optional instance/config.py)."""
 
+import importlib.util
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 MIN_SECRET_KEY_LENGTH = 32
-UPLOAD_STORES = ("database", "filesystem")
+UPLOAD_STORES = ("database", "filesystem", "s3")
 
 
 class ConfigError(Exception):
@@ -39,8 +40,15 @@ class Settings:
     # How many reverse proxies in front of the wiki set X-Forwarded-For/-Proto/-Host; 0 means
     # none, and those headers are ignored (a client could forge them).
     TRUSTED_PROXIES: int = 0
-    # Where uploaded files live: "database" (any node serves any file) or "filesystem".
+    # Where uploaded files live: "database" (any node serves any file), "filesystem", or "s3"
+    # (an S3-compatible bucket; the S3_* settings below).
     UPLOAD_STORE: str = "database"
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""  # empty for AWS itself; e.g. https://minio.example.org
+    S3_REGION: str = ""
+    S3_ACCESS_KEY_ID: str = ""  # empty: boto3 finds credentials itself (AWS_* variables, roles)
+    S3_SECRET_ACCESS_KEY: str = ""
+    S3_PREFIX: str = "uploads/"
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -67,6 +75,12 @@ class Settings:
             RATELIMIT_KEY_PREFIX=environ.get("RATELIMIT_KEY_PREFIX", ""),
             TRUSTED_PROXIES=_count(environ, "TRUSTED_PROXIES"),
             UPLOAD_STORE=(environ.get("UPLOAD_STORE") or "database").lower(),
+            S3_BUCKET=environ.get("S3_BUCKET", ""),
+            S3_ENDPOINT_URL=environ.get("S3_ENDPOINT_URL", ""),
+            S3_REGION=environ.get("S3_REGION", ""),
+            S3_ACCESS_KEY_ID=environ.get("S3_ACCESS_KEY_ID", ""),
+            S3_SECRET_ACCESS_KEY=environ.get("S3_SECRET_ACCESS_KEY", ""),
+            S3_PREFIX=environ.get("S3_PREFIX", "uploads/"),
         )
 
     def as_flask_config(self) -> dict:
@@ -88,6 +102,11 @@ class Settings:
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
         if self.UPLOAD_STORE not in UPLOAD_STORES:
             raise ConfigError(f"UPLOAD_STORE must be one of {', '.join(UPLOAD_STORES)}.")
+        if self.UPLOAD_STORE == "s3" and not self.S3_BUCKET:
+            raise ConfigError("UPLOAD_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL unless the "
+                              "bucket is on AWS).")
+        if self.UPLOAD_STORE == "s3" and importlib.util.find_spec("boto3") is None:
+            raise ConfigError("UPLOAD_STORE=s3 needs boto3: pip install 'practice-wiki[s3]'.")
 
 
 def _instance_secret_key(instance: Path) -> str:

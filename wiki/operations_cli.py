@@ -29,7 +29,7 @@ def uploads_group():
 @with_appcontext
 def uploads_migrate(remove: bool):
     config = current_app.config
-    store = upload_store.for_config(config["UPLOAD_STORE"], config["UPLOAD_DIR"])
+    store = upload_store.for_config(config)
     with Session(_engine(), expire_on_commit=False) as session:
         report = uploads.migrate_folder(session, store, config["UPLOAD_DIR"], remove=remove)
     click.echo(
@@ -71,7 +71,11 @@ def backup_command(path: str):
     total = sum(backups.count_rows(_engine()).values())
     with _progress("Backing up", total) as progress:
         report = backups.backup(
-            _engine(), current_app.config["UPLOAD_DIR"], path, progress=progress
+            _engine(),
+            current_app.config["UPLOAD_DIR"],
+            path,
+            store=upload_store.for_config(current_app.config),
+            progress=progress,
         )
     click.echo(
         f"Backed up {report.total_rows} rows in {len(report.rows)} tables and "
@@ -94,7 +98,12 @@ def restore_command(path: str, force: bool):
         database.upgrade(current_app.config["DATABASE_URL"])  # a new database gets its tables
         with _progress("Restoring", sum(metadata["rows"].values())) as progress:
             report = backups.restore(
-                engine, current_app.config["UPLOAD_DIR"], path, force=force, progress=progress
+                engine,
+                current_app.config["UPLOAD_DIR"],
+                path,
+                force=force,
+                store=upload_store.for_config(current_app.config),
+                progress=progress,
             )
     except backups.BackupError as refused:
         raise click.ClickException(str(refused)) from None

@@ -20,6 +20,8 @@ from wiki.auth import acting_user, require
 from wiki.db import engine, get_session
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+STORE_SETTINGS = ("UPLOAD_STORE", "UPLOAD_DIR", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
+                  "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX")
 ONE_YEAR = 31536000
 FILE_HEADERS = {  # an uploaded file is never a page that runs anything
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
@@ -28,9 +30,13 @@ FILE_HEADERS = {  # an uploaded file is never a page that runs anything
 
 
 def configured_store() -> upload_store.UploadStore:
-    return upload_store.for_config(
-        current_app.config.get("UPLOAD_STORE", "database"), current_app.config["UPLOAD_DIR"]
-    )
+    """One store per app and configuration (an S3 client is worth keeping)."""
+    config = current_app.config
+    key = tuple(config.get(name) for name in STORE_SETTINGS)
+    stores = current_app.extensions.setdefault("upload_stores", {})
+    if key not in stores:
+        stores[key] = upload_store.for_config(config)
+    return stores[key]
 
 
 @bp.route("/", methods=["GET", "POST"])

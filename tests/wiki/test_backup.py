@@ -231,3 +231,20 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
         archive.writestr("hello.txt", io.BytesIO(b"hi").getvalue())
     result = app.test_cli_runner().invoke(args=["restore", str(path)])
     assert result.exit_code != 0 and "not a practice-wiki backup" in result.output
+
+
+def test_files_of_a_filesystem_store_travel_in_the_backup(app, client, login, make_user,
+                                                          tmp_path):
+    app.config["UPLOAD_STORE"] = "filesystem"
+    login(make_user())
+    data = png_bytes((30, 30), noise=True)
+    url = uploaded_url(upload(client, data))
+    path = tmp_path / "wiki.zip"
+    backup_to(app, path)
+    target = restored_app(f"sqlite:///{tmp_path / 'restored.db'}", tmp_path)
+    try:  # the new wiki keeps its files in the database (the default)
+        assert target.test_cli_runner().invoke(args=["restore", str(path)]).exit_code == 0
+        with target.test_client().get(url) as served:
+            assert served.status_code == 200 and served.data == data
+    finally:
+        target.extensions["engine"].dispose()
