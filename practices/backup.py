@@ -169,7 +169,8 @@ def _blobs_outside_the_database(
         wanted = (
             connection.execute(
                 text(
-                    "SELECT DISTINCT sha256 FROM uploads WHERE sha256 IS NOT NULL AND sha256 NOT IN "
+                    "SELECT DISTINCT sha256 FROM uploads WHERE sha256 IS NOT NULL "
+                    "AND sha256 NOT IN "
                     "(SELECT sha256 FROM upload_blobs)"
                 )
             )

@@ -233,8 +233,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     assert result.exit_code != 0 and "not a practice-wiki backup" in result.output
 
 
-def test_files_of_a_filesystem_store_travel_in_the_backup(app, client, login, make_user,
-                                                          tmp_path):
+def test_files_of_a_filesystem_store_travel_in_the_backup(app, client, login, make_user, tmp_path):
     app.config["UPLOAD_STORE"] = "filesystem"
     login(make_user())
     data = png_bytes((30, 30), noise=True)

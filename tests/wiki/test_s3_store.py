@@ -19,44 +19,60 @@ BUCKET = "wiki-uploads"
 def s3_endpoint():
     server_module = pytest.importorskip("moto.server")
     boto3 = pytest.importorskip("boto3")
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT,
-                                              verbose=False)
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{S3_PORT}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                 aws_access_key_id="testing", aws_secret_access_key="testing"
-                 ).create_bucket(Bucket=BUCKET)
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
 
 
 @pytest.fixture
 def s3_config(s3_endpoint, tmp_path):
-    return {"UPLOAD_STORE": "s3", "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": s3_endpoint,
-            "S3_REGION": "us-east-1", "S3_ACCESS_KEY_ID": "testing",
-            "S3_SECRET_ACCESS_KEY": "testing", "S3_PREFIX": f"{tmp_path.name}/"}
+    return {
+        "UPLOAD_STORE": "s3",
+        "S3_BUCKET": BUCKET,
+        "S3_ENDPOINT_URL": s3_endpoint,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+        "S3_PREFIX": f"{tmp_path.name}/",
+    }
 
 
 def objects(s3_config) -> list[str]:
     import boto3
 
-    client = boto3.client("s3", endpoint_url=s3_config["S3_ENDPOINT_URL"],
-                          region_name="us-east-1", aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_config["S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     listed = client.list_objects_v2(Bucket=BUCKET, Prefix=s3_config["S3_PREFIX"])
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
 @pytest.fixture
 def node_b(app, tmp_path, s3_config):
-    other = create_app({**app.config, **s3_config, "UPLOAD_DIR": str(tmp_path / "b-uploads")},
-                       instance_path=str(tmp_path / "b-instance"))
+    other = create_app(
+        {**app.config, **s3_config, "UPLOAD_DIR": str(tmp_path / "b-uploads")},
+        instance_path=str(tmp_path / "b-instance"),
+    )
     yield other
     other.extensions["engine"].dispose()
 
 
 def test_a_file_uploaded_into_the_bucket_on_one_node_is_served_by_another(
-        app, client, login, make_user, session, s3_config, node_b):
+    app, client, login, make_user, session, s3_config, node_b
+):
     app.config.update(s3_config)
     login(make_user())
     data = png_bytes((500, 500), noise=True)  # several parts
@@ -69,8 +85,7 @@ def test_a_file_uploaded_into_the_bucket_on_one_node_is_served_by_another(
             assert served.status_code == 200 and served.data == data
 
 
-def test_uploads_migrate_moves_old_files_into_the_bucket(app, session, s3_config, node_b,
-                                                         tmp_path):
+def test_uploads_migrate_moves_old_files_into_the_bucket(app, session, s3_config, node_b, tmp_path):
     made = legacy_uploads(session, tmp_path / "uploads", 2)
     app.config.update(s3_config)
     result = app.test_cli_runner().invoke(args=["uploads", "migrate"])
@@ -82,7 +97,8 @@ def test_uploads_migrate_moves_old_files_into_the_bucket(app, session, s3_config
 
 
 def test_a_backup_holds_the_bucket_files_and_restores_them_into_the_database(
-        app, client, login, make_user, s3_config, tmp_path):
+    app, client, login, make_user, s3_config, tmp_path
+):
     app.config.update(s3_config)
     login(make_user())
     data = png_bytes((30, 30), noise=True)
