@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -171,7 +171,8 @@ class ChangeLogEntry(SQLModel, table=True):
 
 
 class Upload(SQLModel, table=True):
-    """An image uploaded for use in sheet bodies; the file lives in UPLOAD_DIR."""
+    """An image uploaded for use in sheet bodies. Its bytes live in the upload store under
+    their sha256 (`sha256` is empty for files still in UPLOAD_DIR from before issue 12)."""
 
     __tablename__ = "uploads"
 
@@ -182,6 +183,27 @@ class Upload(SQLModel, table=True):
     size: int
     uploader_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
+    sha256: str | None = Field(default=None, max_length=64, index=True)
+
+
+class UploadBlob(SQLModel, table=True):
+    """The bytes of one uploaded file, stored once however many uploads share them."""
+
+    __tablename__ = "upload_blobs"
+
+    sha256: str = Field(max_length=64, primary_key=True)
+    size: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UploadChunk(SQLModel, table=True):
+    """One slice of a blob: files are written and read a chunk at a time, never whole."""
+
+    __tablename__ = "upload_chunks"
+
+    sha256: str = Field(max_length=64, foreign_key="upload_blobs.sha256", primary_key=True)
+    seq: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
 
 
 class College(SQLModel, table=True):

@@ -22,6 +22,7 @@ from wiki import (
     notifications,
     operations,
     organizations,
+    proxies,
     rendering,
     review,
     search_views,
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     rendering.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    proxies.init_app(app)  # issue 12: the real client address behind TRUSTED_PROXIES
     for blueprint in (browse.bp, sheets.bp, feeds.bp, uploads.bp, map.bp):
         app.register_blueprint(blueprint)
     for blueprint in (accounts.bp, admin.bp, organizations.bp):

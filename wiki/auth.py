@@ -197,6 +197,9 @@ def _limit_logins(app: Flask) -> None:
     RATELIMIT_ENABLED=False switches it off (the test suite does, except where it tests it)."""
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # With Redis (REDIS_URL), every worker and node counts together; if Redis goes away,
+    # each process counts alone until it is back rather than refusing every sign-in.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter = Limiter(key_func=get_remote_address, storage_uri=app.config[
         "RATELIMIT_STORAGE_URI"])
     limiter.init_app(app)

@@ -34,6 +34,10 @@ def register(app: Flask) -> None:
     from wiki.import_cli import COMMANDS as import_commands  # issue 5
     for command in import_commands:
         app.cli.add_command(command)
+    from wiki.operations_cli import COMMANDS as operations_commands  # issue 12
+
+    for command in operations_commands:
+        app.cli.add_command(command)
 
 
 def _session() -> Session:

@@ -1,11 +1,13 @@
 """Settings, read once from the environment (and an optional instance/config.py)."""
 
+import importlib.util
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 MIN_SECRET_KEY_LENGTH = 32
+UPLOAD_STORES = ("database", "filesystem", "s3")
 
 
 class ConfigError(Exception):
@@ -31,6 +33,23 @@ class Settings:
     # Where the wiki is reached from outside: links in e-mails sent outside a request.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
     LOG_FORMAT: str = "text"  # issue 12: "json" for one JSON object per line, with request ids
+    # Shared state for many workers and machines (issue 12): rate limits live in Redis when
+    # REDIS_URL (or Flask-Limiter's own RATELIMIT_STORAGE_URI) is set, else in one process.
+    REDIS_URL: str = ""
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_KEY_PREFIX: str = ""  # several wikis sharing one Redis keep apart by it
+    # How many reverse proxies in front of the wiki set X-Forwarded-For/-Proto/-Host; 0 means
+    # none, and those headers are ignored (a client could forge them).
+    TRUSTED_PROXIES: int = 0
+    # Where uploaded files live: "database" (any node serves any file), "filesystem", or "s3"
+    # (an S3-compatible bucket; the S3_* settings below).
+    UPLOAD_STORE: str = "database"
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""  # empty for AWS itself; e.g. https://minio.example.org
+    S3_REGION: str = ""
+    S3_ACCESS_KEY_ID: str = ""  # empty: boto3 finds credentials itself (AWS_* variables, roles)
+    S3_SECRET_ACCESS_KEY: str = ""
+    S3_PREFIX: str = "uploads/"
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -52,6 +71,18 @@ class Settings:
             MAIL_FROM=environ.get("MAIL_FROM") or "practice-wiki <noreply@localhost>",
             PUBLIC_URL=(environ.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             LOG_FORMAT=(environ.get("LOG_FORMAT") or "text").lower(),
+            REDIS_URL=environ.get("REDIS_URL", ""),
+            RATELIMIT_STORAGE_URI=(environ.get("RATELIMIT_STORAGE_URI")
+                                   or environ.get("REDIS_URL") or "memory://"),
+            RATELIMIT_KEY_PREFIX=environ.get("RATELIMIT_KEY_PREFIX", ""),
+            TRUSTED_PROXIES=_count(environ, "TRUSTED_PROXIES"),
+            UPLOAD_STORE=(environ.get("UPLOAD_STORE") or "database").lower(),
+            S3_BUCKET=environ.get("S3_BUCKET", ""),
+            S3_ENDPOINT_URL=environ.get("S3_ENDPOINT_URL", ""),
+            S3_REGION=environ.get("S3_REGION", ""),
+            S3_ACCESS_KEY_ID=environ.get("S3_ACCESS_KEY_ID", ""),
+            S3_SECRET_ACCESS_KEY=environ.get("S3_SECRET_ACCESS_KEY", ""),
+            S3_PREFIX=environ.get("S3_PREFIX", "uploads/"),
         )
 
     def as_flask_config(self) -> dict:
@@ -73,6 +104,13 @@ class Settings:
             raise ConfigError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigError(f"LOG_FORMAT must be text or json, not {self.LOG_FORMAT!r}.")
+        if self.UPLOAD_STORE not in UPLOAD_STORES:
+            raise ConfigError(f"UPLOAD_STORE must be one of {', '.join(UPLOAD_STORES)}.")
+        if self.UPLOAD_STORE == "s3" and not self.S3_BUCKET:
+            raise ConfigError("UPLOAD_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL unless the "
+                              "bucket is on AWS).")
+        if self.UPLOAD_STORE == "s3" and importlib.util.find_spec("boto3") is None:
+            raise ConfigError("UPLOAD_STORE=s3 needs boto3: pip install 'practice-wiki[s3]'.")
 
 
 def _instance_secret_key(instance: Path) -> str:
@@ -107,3 +145,13 @@ def _flag(environ, name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _count(environ, name: str) -> int:
+    """A whole number that may be 0 (TRUSTED_PROXIES)."""
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {raw!r}.")
+    return int(raw)
