@@ -9,3 +9,4 @@ from wiki.api.schemas.directory import *  # noqa: F403
 from wiki.api.schemas.imports import *  # noqa: F403
 from wiki.api.schemas.sheets import *  # noqa: F403
 from wiki.api.schemas.threads import *  # noqa: F403
+from wiki.api.schemas.carbon import *  # noqa: F403
