@@ -215,20 +215,33 @@ class Management:
     levels: tuple[str, ...]
 
 
-def management_levels(land_use: str, edition: str = DEFAULT_EDITION) -> tuple[LevelGroup, ...]:
-    """The groups of levels a management of `land_use` takes in `edition`, in order."""
-    check_edition(edition)
+def management_levels(
+    land_use: str, edition: str | None = DEFAULT_EDITION
+) -> tuple[LevelGroup, ...]:
+    """The groups of levels a management of `land_use` takes in `edition`, in order
+    (`edition=None`: the levels of every edition, e.g. for a form that offers both)."""
+    if edition is not None:
+        check_edition(edition)
     check_land_use(land_use)
     return tuple(
         LevelGroup(
             name,
             factor,
             labels,
-            tuple(level.term for level in levels if edition in level.editions),
+            tuple(level.term for level in levels if edition is None or edition in level.editions),
             required=not (land_use == "grazing-land" and name == "input"),
         )
         for name, factor, labels, levels in _GROUPS[land_use]
     )
+
+
+def level_editions(land_use: str, code: str) -> tuple[str, ...]:
+    """The editions whose tables have this level (all of them for most levels)."""
+    for _name, _factor, _labels, levels in _GROUPS.get(land_use, ()):
+        for level in levels:
+            if level.term.code == code:
+                return level.editions
+    return ()
 
 
 def level_label(land_use: str, code: str, lang: str = "en") -> str:
