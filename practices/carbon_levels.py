@@ -281,12 +281,12 @@ def management(
             raise EstimateError(
                 N_(
                     "Give one level per group: “%(first)s” and “%(second)s” "
-                    "are both %(group)s levels."
+                    "are both levels of “%(group)s”."
                 ),
                 field,
                 first=chosen[group],
                 second=code,
-                group=group,
+                **_group_params(land_use, group),
             )
         chosen[group] = code
     ordered = []
@@ -294,12 +294,20 @@ def management(
         if name in chosen:
             ordered.append(chosen[name])
         elif _required(land_use, name, chosen):
-            raise EstimateError(N_("Choose the %(group)s level."), field, group=name)
+            raise EstimateError(
+                N_("Choose a level for “%(group)s”."), field, **_group_params(land_use, name)
+            )
     if land_use == "grazing-land" and "input" in chosen and chosen["management"] != "improved":
         raise EstimateError(
             N_("Input levels apply to improved grassland only (IPCC Table 6.2)."), field
         )
     return Management(land_use, tuple(ordered))
+
+
+def _group_params(land_use: str, group: str) -> dict:
+    """The group's English label for the message, and what a translation needs to replace it."""
+    labels = next(labels for name, _f, labels, _l in _GROUPS[land_use] if name == group)
+    return {"group": labels["en"], "group_name": group, "land_use": land_use}
 
 
 def codes(levels: Sequence[str] | str) -> list[str]:

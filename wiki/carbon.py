@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from practices import carbon
 from wiki.i18n import current_language
+from wiki.rendering import term_label
 
 bp = Blueprint("carbon", __name__)
 
@@ -156,7 +157,14 @@ def matching_sheets_url(choice: Choice) -> str | None:
 @bp.app_template_global()
 def carbon_problem(problem: carbon.EstimateError | carbon.NoDefault) -> str:
     """A domain answer (English template + values) in the reader's language."""
-    return _(problem.template, **problem.params) if problem.params else _(problem.template)
+    params = dict(problem.params)
+    if "group_name" in params:  # a level group's label, in the reader's language
+        groups = carbon.management_levels(params["land_use"], None)
+        group = next(group for group in groups if group.name == params["group_name"])
+        params["group"] = group.label(current_language())
+    if "land_use" in params:
+        params["land_use"] = term_label(params["land_use"], "land_use")
+    return _(problem.template, **params) if params else _(problem.template)
 
 
 @bp.app_template_global()

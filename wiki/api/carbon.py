@@ -1,13 +1,13 @@
 """The "4 per 1000" estimator through the API: `GET /api/v1/carbon/estimate` (issue 13)."""
 
 from flask import request
-from flask_babel import gettext as _
 
 from practices import carbon
 from wiki.api import bp
 from wiki.api.errors import ApiError
 from wiki.api.schemas import CarbonErrorResponse, CarbonEstimateOut, CarbonQuery
 from wiki.api.spec import api_spec, responses
+from wiki.carbon import carbon_problem
 
 TAGS = ("carbon",)
 UNPROCESSABLE = (
@@ -46,20 +46,15 @@ def estimate_carbon():
             edition=query.edition or carbon.DEFAULT_EDITION,
         )
     except carbon.EstimateError as error:
-        message = translated(error)
+        message = carbon_problem(error)
         raise ApiError(
             422, message, code="invalid_fields", fields={error.field or "query": message}
         ) from None
     except carbon.NoDefault as answer:
         raise ApiError(
             422,
-            translated(answer),
+            carbon_problem(answer),
             code="no_ipcc_default",
             extra={"no_default": {"kind": answer.kind, "table": answer.table, "cell": answer.cell}},
         ) from None
     return CarbonEstimateOut(**result.to_dict())
-
-
-def translated(problem: carbon.EstimateError | carbon.NoDefault) -> str:
-    """The domain's English template in the request's language, with its values."""
-    return _(problem.template, **problem.params) if problem.params else _(problem.template)
