@@ -10,6 +10,7 @@ from wiki import (
     auth,
     browse,
     caching,
+    carbon,
     db,
     discussions,
     errors,
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     api.init_app(app)  # issue 7: JSON API under /api/v1/ and its OpenAPI document
     operations.init_app(app)  # issue 12: /healthz, /readyz, request ids, JSON logs
     caching.init_app(app)  # issue 12: compression, hashed static URLs, ETags, Cache-Control
+    app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
     from wiki import cli
 
     cli.register(app)
