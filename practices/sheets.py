@@ -157,7 +157,7 @@ def create(session: Session, content: Content, *, author: User | None, slug: str
            status: str = SheetStatus.PUBLISHED, organization_id: int | None = None,
            edit_summary: str = "", provenance: Mapping[str, Any] | None = None) -> Sheet:
     """A new sheet with its first revision."""
-    slug = slug or slugify(content.title)
+    slug = slug or slugify(content.title) or "sheet"  # a title with no Latin letters
     _check_slug_free(session, slug)
     sheet = Sheet(slug=slug, status=status, title=content.title,
                   organization_id=organization_id,

@@ -26,8 +26,8 @@ from werkzeug.routing import IntegerConverter
 from wiki.errors import render_error
 
 # The ids and numbers in URLs, queries and forms are INTEGER columns: 32 bits on PostgreSQL.
-MAX_URL_INTEGER = 2**31 - 1
-MIN_URL_INTEGER = -(2**31)
+MAX_INTEGER = 2**31 - 1
+MIN_INTEGER = -(2**31)
 MAX_JSON_DEPTH = 32
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -37,7 +37,7 @@ class DatabaseIntegerConverter(IntegerConverter):
     """`<int:…>` that matches only numbers an INTEGER column can hold (otherwise: 404)."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's parameter name
-        kwargs.setdefault("max", MAX_URL_INTEGER)
+        kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 
@@ -110,7 +110,7 @@ class DatabaseIntegerMultiDict(ImmutableMultiDict):
 
 
 def _fits(number: int) -> bool:
-    return MIN_URL_INTEGER <= number <= MAX_URL_INTEGER
+    return MIN_INTEGER <= number <= MAX_INTEGER
 
 
 def database_int(value) -> int | None:

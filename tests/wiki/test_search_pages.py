@@ -73,8 +73,8 @@ def test_the_same_url_gives_the_same_page(client, zones):
     '?q="unbalanced', "?q=(mulch", "?q=mulch)", "?q=title:zai", "?q=*pits", "?q=?its",
     "?q=" + "zai%20" * 2000, "?q=" + "x" * 10_000, "?country=ZZ", "?agro_climatic_zone=moon",
     "?page=-4", "?page=999999", "?page=abc", "?per_page=-1", "?sort=nonsense", "?colour=red",
-    "?q=AND", "?q=NOT%20OR", "?q=%00%ff", "?q=a*b*c*d*e*f",
-])
+    "?q=AND", "?q=NOT%20OR", "?q=%ff%fe", "?q=a*b*c*d*e*f",
+])  # (a NUL is refused before the search: tests/wiki/test_hostile_input.py)
 def test_bad_input_still_gives_a_sensible_page(client, zones, query):
     get(client, "/practices/" + query)
 

@@ -38,6 +38,7 @@ VISIBLE_CHARACTER = ("[^\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u
 PLAIN_TEXT = f"^{ALLOWED_CHARACTER}*$"
 REQUIRED_TEXT = f"^{ALLOWED_CHARACTER}*{VISIBLE_CHARACTER}{ALLOWED_CHARACTER}*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_INTEGER = 2**31 - 1  # INTEGER columns (32 bits on PostgreSQL)
 # practices.fields.URL_PATTERN and CURRENCY_PATTERN, as JSON Schema (ECMA) patterns.
 WEB_ADDRESS = r"^\s*[hH][tT][tT][pP][sS]?://[^\s/$.?#][^\s]*\s*$"
 CURRENCY = r"^\s*[a-zA-Z]{3}\s*$"
@@ -58,7 +59,8 @@ def _json_number(value: Any) -> Any:
 def strict(number: type, **limits) -> Any:
     """A JSON number: not "1" nor true for 1 (Pydantic's lax mode would take them), but 7.0
     for 7 (JSON Schema counts it as an integer)."""
-    return Annotated[number, BeforeValidator(_json_number), Field(**limits)]
+    return Annotated[number, Field(**limits), BeforeValidator(_json_number)]  # this order:
+    # the limits stay minimum/maximum in the JSON Schema
 
 
 def codes_of(vocabulary_name: str) -> Any:
@@ -307,8 +309,7 @@ class SheetUpdate(SheetInput):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {**EXAMPLE_SHEET, "edit_summary": "Added the results", "base_revision": 1}]})
 
-    base_revision: strict(int) = Field(
-        ge=1, le=2_147_483_647,
+    base_revision: strict(int, ge=1, le=MAX_INTEGER) = Field(
         description="The `revision.number` your edit started from. If someone saved since, "
                     "nothing is saved and the answer is 409 with the current revision.")
 

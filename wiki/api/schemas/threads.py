@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wiki.api.schemas.sheets import SLUG, Author, strict, text
+from wiki.api.schemas.sheets import MAX_INTEGER, SLUG, Author, strict, text
 
 
 class CollegeRef(BaseModel):
@@ -52,10 +52,10 @@ class CommentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: text(20_000, min_length=1) = Field(description="Markdown; @handle mentions a member")
-    parent_id: strict(int) | None = Field(None, ge=1, le=2_147_483_647,
+    parent_id: strict(int, ge=1, le=MAX_INTEGER) | None = Field(None,
                                   description="The comment this one answers")
     quote: text(2_000) = ""
-    revision_number: strict(int) | None = Field(None, ge=1, le=2_147_483_647)
+    revision_number: strict(int, ge=1, le=MAX_INTEGER) | None = None
 
 
 class ThreadCreate(BaseModel):
@@ -66,4 +66,4 @@ class ThreadCreate(BaseModel):
     college: Annotated[str, Field(max_length=80, pattern=SLUG)] | None = Field(
         None, description="Restrict the thread to this college (you must be a member)")
     quote: text(2_000) = ""
-    revision_number: strict(int) | None = Field(None, ge=1, le=2_147_483_647)
+    revision_number: strict(int, ge=1, le=MAX_INTEGER) | None = None
