@@ -4,7 +4,8 @@ import), so that two cores share the work.
 It is started with multiprocessing's "spawn" method: a fresh interpreter that inherits no
 database connection, lock or open index of its parent, and it makes its own engine. It
 dies with its parent (`practices.child_processes`), so a killed import leaves nothing
-behind that holds the database or the index.
+behind that holds the database or the index. (Killed while this process is still
+starting, importing its modules, the parent is noticed gone on its first line.)
 """
 
 from practices.child_processes import die_with_parent, parent_alive

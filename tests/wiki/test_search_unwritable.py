@@ -42,6 +42,7 @@ def test_while_the_index_cannot_be_written_pages_say_search_is_behind(
     assert "Search is behind." in found
     assert "/practices/stone-lines" in found and "/practices/half-moons" not in found
     assert "Search is behind:" in client.get("/practices/half-moons").text  # every page
+    assert client.get("/api/v1/practices?q=runoff").json["notice"] == "behind"
     disk.free()  # space freed: the next search catches up and the notices go
     found = client.get("/practices/?q=runoff").text
     assert "/practices/half-moons" in found and "Search is behind" not in found

@@ -230,9 +230,11 @@ class PracticePage(BaseModel):
         description="For every facet, the number of matching sheets per code (counted as if "
                     "that facet's own filter were not set).")
     suggestion: str | None = Field(None, description="Did you mean …?")
-    notice: Literal["rebuilding", "rebuilt"] | None = Field(
+    notice: Literal["rebuilding", "rebuilt", "behind"] | None = Field(
         None, description="`rebuilding`: the search index is being rebuilt and this answer "
-                          "comes from the database (published sheets, words not searched)")
+                          "comes from the database (published sheets, words not searched); "
+                          "`behind`: the index cannot be written (disk full, permissions), "
+                          "so the latest changes may be missing")
 
 
 class TranslationRef(BaseModel):
