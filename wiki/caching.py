@@ -79,7 +79,8 @@ compress = Compress()
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    # Streamed answers (exports) are sent as they are made, uncompressed.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
     hashes = static_hashes(app.static_folder)
     app.extensions["static_hashes"] = hashes
@@ -205,13 +206,14 @@ def _signed_in() -> bool:
 
 
 def _cache_headers(response):
+    if (response.direct_passthrough and response.status_code == 200
+            and response.mimetype in COMPRESSED_TYPES):
+        # A file sent as is (CSS, JS, SVG): read now, so that it is compressed in one piece
+        # and closed with the response (a compressing stream would leave it open).
+        response.direct_passthrough = False
+        response.make_sequence()
     if request.endpoint == "static":
         _static_headers(response)
-        if response.status_code == 200 and response.is_streamed:
-            # Small files: read now, so the compressed body is made in one piece and the
-            # file is closed with the response (a compressing stream would leave it open).
-            response.direct_passthrough = False
-            response.make_sequence()
         return response
     validators = g.pop("page_validators", None)
     if validators and response.status_code == 200 and "ETag" not in response.headers:
