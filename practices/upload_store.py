@@ -101,14 +101,26 @@ class FilesystemStore:
 class S3Store:
     """Objects `<prefix>ab/abcdef…` in a bucket; boto3 streams them in parts both ways."""
 
-    def __init__(self, bucket: str, *, endpoint_url: str = "", region: str = "",
-                 access_key: str = "", secret_key: str = "", prefix: str = "uploads/"):
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str = "",
+        region: str = "",
+        access_key: str = "",
+        secret_key: str = "",
+        prefix: str = "uploads/",
+    ):
         import boto3  # loaded only where S3 is configured
 
         self.bucket, self.prefix = bucket, prefix
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, region_name=region or None,
-            aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None)
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+        )
 
     def key(self, sha256: str) -> str:
         return f"{self.prefix}{sha256[:2]}/{sha256}"
@@ -162,11 +174,14 @@ def for_config(config: Mapping) -> UploadStore:
     if kind == "filesystem":
         return FilesystemStore(config["UPLOAD_DIR"])
     if kind == "s3":
-        return S3Store(config["S3_BUCKET"], endpoint_url=config.get("S3_ENDPOINT_URL", ""),
-                       region=config.get("S3_REGION", ""),
-                       access_key=config.get("S3_ACCESS_KEY_ID", ""),
-                       secret_key=config.get("S3_SECRET_ACCESS_KEY", ""),
-                       prefix=config.get("S3_PREFIX", "uploads/"))
+        return S3Store(
+            config["S3_BUCKET"],
+            endpoint_url=config.get("S3_ENDPOINT_URL", ""),
+            region=config.get("S3_REGION", ""),
+            access_key=config.get("S3_ACCESS_KEY_ID", ""),
+            secret_key=config.get("S3_SECRET_ACCESS_KEY", ""),
+            prefix=config.get("S3_PREFIX", "uploads/"),
+        )
     return DatabaseStore()
 
 

@@ -20,8 +20,16 @@ from wiki.auth import acting_user, require
 from wiki.db import engine, get_session
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
-STORE_SETTINGS = ("UPLOAD_STORE", "UPLOAD_DIR", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
-                  "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX")
+STORE_SETTINGS = (
+    "UPLOAD_STORE",
+    "UPLOAD_DIR",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PREFIX",
+)
 ONE_YEAR = 31536000
 FILE_HEADERS = {  # an uploaded file is never a page that runs anything
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
