@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from practices import vocab_carbon as carbon_vocab
 from practices.impacts import IMPACT_INDICATORS
 from practices.vocab import vocabulary
 
@@ -46,9 +47,14 @@ SECTIONS = (
     ("what", N_("The practice")),
     ("practice", N_("Classification")),
     ("where", N_("Where it works")),
+    ("carbon", N_("Carbon (IPCC Tier 1)")),
     ("results", N_("Results")),
     ("provenance", N_("Source and licence")),
 )
+
+
+CARBON_LEVELS_HELP = N_("One level per factor: for cropland its land use, tillage and input; "
+                        "for grazing land its condition and, when improved, its input.")
 
 
 def _codes(name, section, label, help=None):
@@ -81,6 +87,15 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("locations", "points", "where", N_("Locations"),
               help=N_("One point per line as latitude, longitude in decimal degrees, "
                       "e.g. 13.58, -2.37")),
+    FieldSpec("carbon_land_use", "code", "carbon", N_("Land use of the estimate"),
+              vocabulary="carbon_land_uses",
+              help=N_("IPCC Tier 1 has default factors for cropland and grazing land only.")),
+    FieldSpec("carbon_baseline", "codes", "carbon", N_("Management before the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_practice", "codes", "carbon", N_("Management with the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_note", "text", "carbon", N_("Note on the estimate"), max_length=500,
+              help=N_("e.g. why the IPCC Tier 1 factors do not describe this practice")),
     FieldSpec("soc_change_t_c_ha_yr", "float", "results", N_("Soil organic carbon change"),
               minimum=-20, maximum=20, unit="t C/ha/yr"),
     FieldSpec("soc_baseline_t_c_ha", "float", "results", N_("SOC stock before"), minimum=0,
@@ -148,6 +163,7 @@ def clean_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
         except _Invalid as problem:
             errors[spec.name] = problem.error
     _check_ranges_agree(cleaned, errors)
+    errors.update(carbon_level_errors(cleaned, skip=errors))
     if errors:
         raise InvalidFields(errors)
     return cleaned
@@ -296,6 +312,64 @@ def _check_ranges_agree(cleaned: dict[str, Any], errors: dict[str, FieldError]) 
     low, high = cleaned.get("rainfall_mm_min"), cleaned.get("rainfall_mm_max")
     if low is not None and high is not None and low > high:
         errors["rainfall_mm_max"] = error(N_("The upper bound is below the lower bound."))
+
+
+# Per factor group: (too many levels, none chosen), whole sentences so they translate.
+CARBON_GROUP_MESSAGES = {
+    "land_use": (N_("Choose one land use level only."), N_("Choose a land use level.")),
+    "tillage": (N_("Choose one tillage level only."), ""),
+    "input": (N_("Choose one input level only."), ""),
+    "management": (N_("Choose one grassland condition only."),
+                   N_("Choose a grassland condition.")),
+}
+
+
+def carbon_level_errors(fields: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[
+        str, FieldError]:
+    """Whether the baseline and practice levels make sense together for their land use:
+    one level per factor, each a level of that land use (Tables 5.5 and 6.2)."""
+    skip = set(skip)
+    land_use = fields.get("carbon_land_use")
+    managements = {name: fields.get(name) for name in ("carbon_baseline", "carbon_practice")
+                   if name not in skip}
+    given = {name for name, levels in managements.items() if levels}
+    errors: dict[str, FieldError] = {}
+    if not given:
+        return errors
+    if land_use is None:
+        if "carbon_land_use" not in skip:
+            errors["carbon_land_use"] = error(N_("Choose the land use these levels are for."))
+        return errors
+    for name in ("carbon_baseline", "carbon_practice"):
+        if name in skip:
+            continue
+        problem = _management_problem(land_use, managements.get(name) or [])
+        if problem is not None:
+            errors[name] = problem
+    return errors
+
+
+def _management_problem(land_use: str, levels: list[str]) -> FieldError | None:
+    if not levels:
+        return error(N_("Give the management both before and with the practice."))
+    groups = carbon_vocab.GROUPS[land_use]
+    known = {code for _group, codes, _needed in groups for code in codes}
+    stray = [code for code in levels if code not in known]
+    if stray:
+        message = (N_("Not a level of cropland: %(value)s.") if land_use == carbon_vocab.CROPLAND
+                   else N_("Not a level of grazing land: %(value)s."))
+        return error(message, value=", ".join(stray))
+    for group, codes, needed in groups:
+        chosen = [code for code in levels if code in codes]
+        too_many, missing = CARBON_GROUP_MESSAGES[group]
+        if len(chosen) > 1:
+            return error(too_many)
+        if needed and not chosen:
+            return error(missing)
+        if group == "input" and chosen and land_use in carbon_vocab.INPUT_NEEDS \
+                and carbon_vocab.INPUT_NEEDS[land_use] not in levels:
+            return error(N_("Input levels apply to improved grassland only."))
+    return None
 
 
 def _plain(number: float) -> str:
