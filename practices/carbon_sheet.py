@@ -23,12 +23,17 @@ class Change:
     baseline: tuple[str, ...]
     practice: tuple[str, ...]
 
-    def query(self, climate_zone: str, soil_class: str,
-              edition: str = carbon.DEFAULT_EDITION) -> dict[str, str]:
+    def query(
+        self, climate_zone: str, soil_class: str, edition: str = carbon.DEFAULT_EDITION
+    ) -> dict[str, str]:
         """The calculator's query parameters (`/carbon?...`) for this change in one cell."""
-        params = {"climate_zone": climate_zone, "soil_class": soil_class,
-                  "land_use": self.land_use, "baseline": ",".join(self.baseline),
-                  "practice": ",".join(self.practice)}
+        params = {
+            "climate_zone": climate_zone,
+            "soil_class": soil_class,
+            "land_use": self.land_use,
+            "baseline": ",".join(self.baseline),
+            "practice": ",".join(self.practice),
+        }
         if edition != carbon.DEFAULT_EDITION:
             params["edition"] = edition
         return params
@@ -64,12 +69,16 @@ def change_of(fields: Mapping[str, Any]) -> Change | None:
 
 def cells_of(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every (climate zone, soil class) pair the sheet lists, in the vocabularies' order."""
-    return [(zone, soil) for zone in fields.get("ipcc_climate_zones", ())
-            for soil in fields.get("ipcc_soil_classes", ())]
+    return [
+        (zone, soil)
+        for zone in fields.get("ipcc_climate_zones", ())
+        for soil in fields.get("ipcc_soil_classes", ())
+    ]
 
 
-def estimates_for(fields: Mapping[str, Any],
-                  edition: str = carbon.DEFAULT_EDITION) -> list[CellEstimate]:
+def estimates_for(
+    fields: Mapping[str, Any], edition: str = carbon.DEFAULT_EDITION
+) -> list[CellEstimate]:
     """The estimate in every zone × soil the sheet lists (none without a change)."""
     change = change_of(fields)
     if change is None:
@@ -77,26 +86,37 @@ def estimates_for(fields: Mapping[str, Any],
     return [estimate_cell(change, zone, soil, edition) for zone, soil in cells_of(fields)]
 
 
-def estimate_cell(change: Change, climate_zone: str, soil_class: str,
-                  edition: str = carbon.DEFAULT_EDITION) -> CellEstimate:
+def estimate_cell(
+    change: Change, climate_zone: str, soil_class: str, edition: str = carbon.DEFAULT_EDITION
+) -> CellEstimate:
     result, reason = _estimate(change, climate_zone, soil_class, edition)
-    return CellEstimate(climate_zone, soil_class, result, reason,
-                        change.query(climate_zone, soil_class, edition))
+    return CellEstimate(
+        climate_zone, soil_class, result, reason, change.query(climate_zone, soil_class, edition)
+    )
 
 
 def per_mille_by_cell(fields: Mapping[str, Any]) -> dict[tuple[str, str], float]:
     """(zone, soil) -> estimated ‰/yr, for the cells that have an IPCC default (the index)."""
-    return {(cell.climate_zone, cell.soil_class): cell.per_mille_yr
-            for cell in estimates_for(fields) if cell.result is not None}
+    return {
+        (cell.climate_zone, cell.soil_class): cell.per_mille_yr
+        for cell in estimates_for(fields)
+        if cell.result is not None
+    }
 
 
 @lru_cache(maxsize=4096)
-def _estimate(change: Change, climate_zone: str, soil_class: str,
-              edition: str) -> tuple[Mapping[str, Any] | None, str | None]:
+def _estimate(
+    change: Change, climate_zone: str, soil_class: str, edition: str
+) -> tuple[Mapping[str, Any] | None, str | None]:
     try:
         estimate = carbon.estimate(
-            climate_zone=climate_zone, soil_class=soil_class, land_use=change.land_use,
-            baseline=change.baseline, practice=change.practice, edition=edition)
+            climate_zone=climate_zone,
+            soil_class=soil_class,
+            land_use=change.land_use,
+            baseline=change.baseline,
+            practice=change.practice,
+            edition=edition,
+        )
     except carbon.NoDefault as missing:
         return None, str(missing.reason)
     except carbon.EstimateError as invalid:  # e.g. a 2006-only level asked of 2019
@@ -130,5 +150,9 @@ def measured_of(fields: Mapping[str, Any]) -> Measured | None:
     change = fields.get("soc_change_t_c_ha_yr")
     if change is None:
         return None
-    return Measured(change, fields.get("soc_baseline_t_c_ha"), fields.get("soc_depth_cm"),
-                    fields.get("duration_years"))
+    return Measured(
+        change,
+        fields.get("soc_baseline_t_c_ha"),
+        fields.get("soc_depth_cm"),
+        fields.get("duration_years"),
+    )
