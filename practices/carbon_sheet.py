@@ -46,8 +46,11 @@ class CellEstimate:
     climate_zone: str
     soil_class: str
     result: Mapping[str, Any] | None  # Estimate.to_dict()
-    no_default: str | None = None  # the reason, naming the table and cell
+    no_default: str | None = None  # the reason, naming the table and cell (in English)
     query: Mapping[str, str] | None = None
+    # The reason as a message template and its parameters, for the web layer to translate.
+    reason_template: str | None = None
+    reason_params: Mapping[str, Any] | None = None
 
     @property
     def per_mille_yr(self) -> float | None:
