@@ -82,10 +82,12 @@ def _describe_change(change: carbon_sheet.Change) -> dict[str, str]:
     lang = current_language()
     return {
         "land_use": vocabulary("carbon_land_uses").label(change.land_use, lang),
-        "baseline": ", ".join(carbon.level_label(change.land_use, code, lang)
-                              for code in change.baseline),
-        "practice": ", ".join(carbon.level_label(change.land_use, code, lang)
-                              for code in change.practice),
+        "baseline": ", ".join(
+            carbon.level_label(change.land_use, code, lang) for code in change.baseline
+        ),
+        "practice": ", ".join(
+            carbon.level_label(change.land_use, code, lang) for code in change.practice
+        ),
     }
 
 
@@ -97,21 +99,34 @@ def _cell(cell: carbon_sheet.CellEstimate) -> dict[str, Any]:
         "link": f"{CALCULATOR_PATH}?{urlencode(dict(cell.query or {}))}",
     }
     if cell.result is None:
-        shown["no_default"] = _(cell.reason_template, **cell.reason_params) \
-            if cell.reason_template else cell.no_default
+        shown["no_default"] = (
+            _(cell.reason_template, **cell.reason_params)
+            if cell.reason_template
+            else cell.no_default
+        )
         return shown
     result = cell.result
     rate, change = result["per_mille_yr"], result["change_t_c_ha_yr"]
     rate_low, rate_high = result["uncertainty"]["per_mille_yr"]
     change_low, change_high = result["uncertainty"]["change_t_c_ha_yr"]
     shown.update(
-        change=signed(change), change_low=signed(change_low), change_high=signed(change_high),
-        rate=signed(rate, 1), rate_low=signed(rate_low, 1), rate_high=signed(rate_high, 1),
-        total=signed(change * result["years"], 1), meets=result["meets_4_per_1000"],
-        bar=bar(rate, rate_low, rate_high))
+        change=signed(change),
+        change_low=signed(change_low),
+        change_high=signed(change_high),
+        rate=signed(rate, 1),
+        rate_low=signed(rate_low, 1),
+        rate_high=signed(rate_high, 1),
+        total=signed(change * result["years"], 1),
+        meets=result["meets_4_per_1000"],
+        bar=bar(rate, rate_low, rate_high),
+    )
     shown["alt"] = _(
         "Estimated %(rate)s ‰ per year (range %(low)s to %(high)s); the 4 per 1000 target "
-        "is 4 ‰ per year.", rate=shown["rate"], low=shown["rate_low"], high=shown["rate_high"])
+        "is 4 ‰ per year.",
+        rate=shown["rate"],
+        low=shown["rate_low"],
+        high=shown["rate_high"],
+    )
     return shown
 
 
