@@ -98,10 +98,11 @@ def estimate_cell(
     )
 
 
-def per_mille_by_cell(fields: Mapping[str, Any]) -> dict[tuple[str, str], float]:
-    """(zone, soil) -> estimated ‰/yr, for the cells that have an IPCC default (the index)."""
+def per_mille_by_cell(fields: Mapping[str, Any]) -> dict[tuple[str, str], tuple[float, bool]]:
+    """(zone, soil) -> (estimated ‰/yr, whether it reaches 4 ‰), for the cells that have an
+    IPCC default: what the search index keeps."""
     return {
-        (cell.climate_zone, cell.soil_class): cell.per_mille_yr
+        (cell.climate_zone, cell.soil_class): (cell.per_mille_yr, cell.meets_4_per_1000)
         for cell in estimates_for(fields)
         if cell.result is not None
     }

@@ -53,10 +53,8 @@ SECTIONS = (
 )
 
 
-CARBON_LEVELS_HELP = N_(
-    "One level per factor: for cropland its land use, tillage and input; "
-    "for grazing land its condition and, when improved, its input."
-)
+CARBON_LEVELS_HELP = N_("One level per factor: for cropland its land use, tillage and input; "
+                        "for grazing land its condition and, when improved, its input.")
 
 
 def _codes(name, section, label, help=None):
@@ -66,14 +64,8 @@ def _codes(name, section, label, help=None):
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("local_name", "text", "what", N_("Local name")),
     FieldSpec("language", "code", "what", N_("Language of this sheet"), vocabulary="languages"),
-    FieldSpec(
-        "basis",
-        "code",
-        "what",
-        N_("Basis"),
-        vocabulary="basis",
-        help=N_("Is the practice known from field experience, from science, or both?"),
-    ),
+    FieldSpec("basis", "code", "what", N_("Basis"), vocabulary="basis",
+              help=N_("Is the practice known from field experience, from science, or both?")),
     _codes("practice_groups", "practice", N_("Practice group"), N_("WOCAT SLM groups, at most 3")),
     _codes("measures", "practice", N_("Measures")),
     _codes("land_use", "practice", N_("Land use")),
@@ -87,159 +79,48 @@ FIELDS: tuple[FieldSpec, ...] = (
     _codes("topsoil_organic_matter", "where", N_("Topsoil organic matter")),
     _codes("altitude", "where", N_("Altitude")),
     _codes("slope", "where", N_("Slope")),
-    FieldSpec(
-        "rainfall_mm_min",
-        "int",
-        "where",
-        N_("Rainfall from"),
-        minimum=0,
-        maximum=15_000,
-        unit="mm/yr",
-    ),
-    FieldSpec(
-        "rainfall_mm_max",
-        "int",
-        "where",
-        N_("Rainfall to"),
-        minimum=0,
-        maximum=15_000,
-        unit="mm/yr",
-    ),
+    FieldSpec("rainfall_mm_min", "int", "where", N_("Rainfall from"), minimum=0, maximum=15_000,
+              unit="mm/yr"),
+    FieldSpec("rainfall_mm_max", "int", "where", N_("Rainfall to"), minimum=0, maximum=15_000,
+              unit="mm/yr"),
     _codes("countries", "where", N_("Countries")),
-    FieldSpec(
-        "locations",
-        "points",
-        "where",
-        N_("Locations"),
-        help=N_("One point per line as latitude, longitude in decimal degrees, e.g. 13.58, -2.37"),
-    ),
-    FieldSpec(
-        "carbon_land_use",
-        "code",
-        "carbon",
-        N_("Land use of the estimate"),
-        vocabulary="carbon_land_uses",
-        help=N_("IPCC Tier 1 has default factors for cropland and grazing land only."),
-    ),
-    FieldSpec(
-        "carbon_baseline",
-        "codes",
-        "carbon",
-        N_("Management before the practice"),
-        vocabulary="carbon_levels",
-        help=CARBON_LEVELS_HELP,
-    ),
-    FieldSpec(
-        "carbon_practice",
-        "codes",
-        "carbon",
-        N_("Management with the practice"),
-        vocabulary="carbon_levels",
-        help=CARBON_LEVELS_HELP,
-    ),
-    FieldSpec(
-        "carbon_note",
-        "text",
-        "carbon",
-        N_("Note on the estimate"),
-        max_length=500,
-        help=N_("e.g. why the IPCC Tier 1 factors do not describe this practice"),
-    ),
-    FieldSpec(
-        "soc_change_t_c_ha_yr",
-        "float",
-        "results",
-        N_("Soil organic carbon change"),
-        minimum=-20,
-        maximum=20,
-        unit="t C/ha/yr",
-    ),
-    FieldSpec(
-        "soc_baseline_t_c_ha",
-        "float",
-        "results",
-        N_("SOC stock before"),
-        minimum=0,
-        maximum=2_000,
-        unit="t C/ha",
-    ),
-    FieldSpec(
-        "soc_depth_cm",
-        "int",
-        "results",
-        N_("SOC measured to depth"),
-        minimum=1,
-        maximum=500,
-        unit="cm",
-    ),
-    FieldSpec(
-        "duration_years",
-        "float",
-        "results",
-        N_("Duration of the trial"),
-        minimum=0,
-        maximum=500,
-        unit=N_("years"),
-    ),
-    FieldSpec(
-        "yield_change_pct",
-        "float",
-        "results",
-        N_("Yield change"),
-        minimum=-100,
-        maximum=1_000,
-        unit="%",
-    ),
-    FieldSpec(
-        "cost_establishment", "float", "results", N_("Establishment cost"), minimum=0, maximum=1e9
-    ),
-    FieldSpec(
-        "cost_maintenance",
-        "float",
-        "results",
-        N_("Maintenance cost per year"),
-        minimum=0,
-        maximum=1e9,
-    ),
-    FieldSpec(
-        "cost_currency",
-        "text",
-        "results",
-        N_("Currency"),
-        max_length=3,
-        help=N_("ISO 4217 code, e.g. USD, EUR, XOF"),
-    ),
-    FieldSpec(
-        "cost_unit",
-        "text",
-        "results",
-        N_("Costs per"),
-        max_length=40,
-        help=N_("e.g. ha, km of bund, 100 trees"),
-    ),
-    FieldSpec(
-        "impacts",
-        "impacts",
-        "results",
-        N_("Impacts"),
-        help=N_("From -3 (very negative) to +3 (very positive)"),
-    ),
-    FieldSpec(
-        "references",
-        "references",
-        "results",
-        N_("References"),
-        help=N_("One per line: the citation, then its DOI or URL if there is one"),
-    ),
+    FieldSpec("locations", "points", "where", N_("Locations"),
+              help=N_("One point per line as latitude, longitude in decimal degrees, "
+                      "e.g. 13.58, -2.37")),
+    FieldSpec("carbon_land_use", "code", "carbon", N_("Land use of the estimate"),
+              vocabulary="carbon_land_uses",
+              help=N_("IPCC Tier 1 has default factors for cropland and grazing land only.")),
+    FieldSpec("carbon_baseline", "codes", "carbon", N_("Management before the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_practice", "codes", "carbon", N_("Management with the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_note", "text", "carbon", N_("Note on the estimate"), max_length=500,
+              help=N_("e.g. why the IPCC Tier 1 factors do not describe this practice")),
+    FieldSpec("soc_change_t_c_ha_yr", "float", "results", N_("Soil organic carbon change"),
+              minimum=-20, maximum=20, unit="t C/ha/yr"),
+    FieldSpec("soc_baseline_t_c_ha", "float", "results", N_("SOC stock before"), minimum=0,
+              maximum=2_000, unit="t C/ha"),
+    FieldSpec("soc_depth_cm", "int", "results", N_("SOC measured to depth"), minimum=1,
+              maximum=500, unit="cm"),
+    FieldSpec("duration_years", "float", "results", N_("Duration of the trial"), minimum=0,
+              maximum=500, unit=N_("years")),
+    FieldSpec("yield_change_pct", "float", "results", N_("Yield change"), minimum=-100,
+              maximum=1_000, unit="%"),
+    FieldSpec("cost_establishment", "float", "results", N_("Establishment cost"), minimum=0,
+              maximum=1e9),
+    FieldSpec("cost_maintenance", "float", "results", N_("Maintenance cost per year"),
+              minimum=0, maximum=1e9),
+    FieldSpec("cost_currency", "text", "results", N_("Currency"), max_length=3,
+              help=N_("ISO 4217 code, e.g. USD, EUR, XOF")),
+    FieldSpec("cost_unit", "text", "results", N_("Costs per"), max_length=40,
+              help=N_("e.g. ha, km of bund, 100 trees")),
+    FieldSpec("impacts", "impacts", "results", N_("Impacts"),
+              help=N_("From -3 (very negative) to +3 (very positive)")),
+    FieldSpec("references", "references", "results", N_("References"),
+              help=N_("One per line: the citation, then its DOI or URL if there is one")),
     FieldSpec("license", "code", "provenance", N_("Licence"), vocabulary="licenses"),
-    FieldSpec(
-        "attribution",
-        "text",
-        "provenance",
-        N_("Attribution"),
-        max_length=1_000,
-        help=N_("Who documented this practice and should be credited"),
-    ),
+    FieldSpec("attribution", "text", "provenance", N_("Attribution"), max_length=1_000,
+              help=N_("Who documented this practice and should be credited")),
     FieldSpec("source_url", "text", "provenance", N_("Source URL"), max_length=500),
 )
 
@@ -357,11 +238,8 @@ def _clean_number(spec: FieldSpec, value: Any) -> float | int:
             raise _Invalid(N_("Enter a whole number."))
         number = int(number)
     if not spec.minimum <= number <= spec.maximum:
-        raise _Invalid(
-            N_("Enter a value from %(min)s to %(max)s."),
-            min=_plain(spec.minimum),
-            max=_plain(spec.maximum),
-        )
+        raise _Invalid(N_("Enter a value from %(min)s to %(max)s."),
+                       min=_plain(spec.minimum), max=_plain(spec.maximum))
     return number
 
 
@@ -376,11 +254,8 @@ def _clean_points(spec: FieldSpec, value: Any) -> list[list[float]]:
         except (TypeError, ValueError):
             raise _Invalid(N_("Each point needs a latitude and a longitude.")) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise _Invalid(
-                N_("Latitude must be within ±90 and longitude within ±180 (got %(lat)s, %(lon)s)."),
-                lat=_plain(lat),
-                lon=_plain(lon),
-            )
+            raise _Invalid(N_("Latitude must be within ±90 and longitude within ±180 "
+                              "(got %(lat)s, %(lon)s)."), lat=_plain(lat), lon=_plain(lon))
         cleaned.append([round(lon, 6), round(lat, 6)])
     return cleaned
 
@@ -439,9 +314,8 @@ def _check_ranges_agree(cleaned: dict[str, Any], errors: dict[str, FieldError]) 
         errors["rainfall_mm_max"] = error(N_("The upper bound is below the lower bound."))
 
 
-def carbon_level_errors(
-    fields: Mapping[str, Any], skip: Iterable[str] = ()
-) -> dict[str, FieldError]:
+def carbon_level_errors(fields: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[
+        str, FieldError]:
     """Whether the baseline and practice levels make sense for their land use: one level
     per factor group, each a level of that land use (the estimator's own rules)."""
     skip = set(skip)

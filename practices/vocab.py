@@ -29,126 +29,54 @@ from practices.vocab_regions import REGION_OF_COUNTRY, REGIONS, country_terms
 from practices.vocab_terms import LICENSE_URLS
 
 __all__ = [
-    "LANGUAGES",
-    "LICENSE_URLS",
-    "VOCABULARIES",
-    "Term",
-    "Vocabulary",
-    "country_from_wocat",
-    "normalize_label",
-    "region_of_country",
-    "to_dict",
-    "vocabulary",
+    "LANGUAGES", "LICENSE_URLS", "VOCABULARIES", "Term", "Vocabulary", "country_from_wocat",
+    "normalize_label", "region_of_country", "to_dict", "vocabulary",
 ]
 
 
-def _vocabulary(
-    name: str,
-    en: str,
-    fr: str,
-    es: str,
-    terms: tuple[Term, ...],
-    multiple: bool = True,
-    max_items: int | None = None,
-) -> Vocabulary:
+def _vocabulary(name: str, en: str, fr: str, es: str, terms: tuple[Term, ...],
+                multiple: bool = True, max_items: int | None = None) -> Vocabulary:
     return Vocabulary(name, {"en": en, "fr": fr, "es": es}, terms, multiple, max_items)
 
 
 _STATIC = (
-    _vocabulary(
-        "practice_groups",
-        "Practice group",
-        "Groupe de pratiques",
-        "Grupo de prácticas",
-        slm.PRACTICE_GROUPS,
-        max_items=3,
-    ),
-    _vocabulary(
-        "measure_types", "Type of measure", "Type de mesure", "Tipo de medida", slm.MEASURE_TYPES
-    ),
+    _vocabulary("practice_groups", "Practice group", "Groupe de pratiques", "Grupo de prácticas",
+                slm.PRACTICE_GROUPS, max_items=3),
+    _vocabulary("measure_types", "Type of measure", "Type de mesure", "Tipo de medida",
+                slm.MEASURE_TYPES),
     _vocabulary("measures", "Measures", "Mesures", "Medidas", slm.MEASURES),
-    _vocabulary("land_use", "Land use", "Utilisation des terres", "Uso de la tierra", env.LAND_USE),
-    _vocabulary(
-        "degradation_types",
-        "Type of degradation",
-        "Type de dégradation",
-        "Tipo de degradación",
-        slm.DEGRADATION_TYPES,
-    ),
-    _vocabulary(
-        "degradation_addressed",
-        "Degradation addressed",
-        "Dégradation traitée",
-        "Degradación abordada",
-        slm.DEGRADATION_ADDRESSED,
-    ),
+    _vocabulary("land_use", "Land use", "Utilisation des terres", "Uso de la tierra",
+                env.LAND_USE),
+    _vocabulary("degradation_types", "Type of degradation", "Type de dégradation",
+                "Tipo de degradación", slm.DEGRADATION_TYPES),
+    _vocabulary("degradation_addressed", "Degradation addressed", "Dégradation traitée",
+                "Degradación abordada", slm.DEGRADATION_ADDRESSED),
     _vocabulary("purposes", "Purposes", "Objectifs", "Objetivos", env.PURPOSES),
     _vocabulary("basis", "Basis", "Fondement", "Fundamento", env.BASIS, multiple=False),
-    _vocabulary(
-        "agro_climatic_zones",
-        "Agro-climatic zone",
-        "Zone agroclimatique",
-        "Zona agroclimática",
-        env.AGRO_CLIMATIC_ZONES,
-    ),
-    _vocabulary(
-        "ipcc_climate_zones",
-        "IPCC climate zone",
-        "Zone climatique du GIEC",
-        "Zona climática del IPCC",
-        env.IPCC_CLIMATE_ZONES,
-    ),
-    _vocabulary(
-        "ipcc_soil_classes",
-        "IPCC soil class",
-        "Classe de sol du GIEC",
-        "Clase de suelo del IPCC",
-        env.IPCC_SOIL_CLASSES,
-    ),
-    _vocabulary(
-        "soil_texture",
-        "Topsoil texture",
-        "Texture de l'horizon de surface",
-        "Textura del suelo superficial",
-        env.SOIL_TEXTURE,
-    ),
-    _vocabulary(
-        "soil_depth", "Soil depth", "Profondeur du sol", "Profundidad del suelo", env.SOIL_DEPTH
-    ),
-    _vocabulary(
-        "topsoil_organic_matter",
-        "Topsoil organic matter",
-        "Matière organique de l'horizon de surface",
-        "Materia orgánica del suelo superficial",
-        env.TOPSOIL_ORGANIC_MATTER,
-    ),
+    _vocabulary("agro_climatic_zones", "Agro-climatic zone", "Zone agroclimatique",
+                "Zona agroclimática", env.AGRO_CLIMATIC_ZONES),
+    _vocabulary("ipcc_climate_zones", "IPCC climate zone", "Zone climatique du GIEC",
+                "Zona climática del IPCC", env.IPCC_CLIMATE_ZONES),
+    _vocabulary("ipcc_soil_classes", "IPCC soil class", "Classe de sol du GIEC",
+                "Clase de suelo del IPCC", env.IPCC_SOIL_CLASSES),
+    _vocabulary("soil_texture", "Topsoil texture", "Texture de l'horizon de surface",
+                "Textura del suelo superficial", env.SOIL_TEXTURE),
+    _vocabulary("soil_depth", "Soil depth", "Profondeur du sol", "Profundidad del suelo",
+                env.SOIL_DEPTH),
+    _vocabulary("topsoil_organic_matter", "Topsoil organic matter",
+                "Matière organique de l'horizon de surface",
+                "Materia orgánica del suelo superficial", env.TOPSOIL_ORGANIC_MATTER),
     _vocabulary("altitude", "Altitude", "Altitude", "Altitud", env.ALTITUDE),
     _vocabulary("slope", "Slope", "Pente", "Pendiente", env.SLOPE),
-    _vocabulary(
-        "rainfall_classes",
-        "Annual rainfall",
-        "Précipitations annuelles",
-        "Precipitación anual",
-        env.RAINFALL_CLASSES,
-    ),
+    _vocabulary("rainfall_classes", "Annual rainfall", "Précipitations annuelles",
+                "Precipitación anual", env.RAINFALL_CLASSES),
     _vocabulary("regions", "Region", "Région", "Región", REGIONS),
     _vocabulary("licenses", "Licence", "Licence", "Licencia", env.LICENSES, multiple=False),
-    _vocabulary(
-        "carbon_land_uses",
-        "Land use of the estimate",
-        "Utilisation des terres de l'estimation",
-        "Uso de la tierra de la estimación",
-        carbon.LAND_USES,
-        multiple=False,
-    ),
-    _vocabulary(
-        "carbon_levels",
-        "IPCC management level",
-        "Niveau de gestion du GIEC",
-        "Nivel de manejo del IPCC",
-        carbon.LEVELS,
-        max_items=3,
-    ),
+    _vocabulary("carbon_land_uses", "Land use of the estimate", "Utilisation des terres de "
+                "l'estimation", "Uso de la tierra de la estimación", carbon.LAND_USES,
+                multiple=False),
+    _vocabulary("carbon_levels", "IPCC management level", "Niveau de gestion du GIEC",
+                "Nivel de manejo del IPCC", carbon.LEVELS, max_items=3),
 )
 
 
@@ -159,17 +87,15 @@ def _countries() -> Vocabulary:
 
 @cache
 def _languages() -> Vocabulary:
-    return _vocabulary(
-        "languages", "Language", "Langue", "Idioma", language_terms(), multiple=False
-    )
+    return _vocabulary("languages", "Language", "Langue", "Idioma", language_terms(),
+                       multiple=False)
 
 
 class _Registry(Mapping[str, Vocabulary]):
     """A read-only name -> Vocabulary mapping whose pycountry-based entries load on first use."""
 
-    def __init__(
-        self, static: tuple[Vocabulary, ...], lazy: Mapping[str, Callable[[], Vocabulary]]
-    ):
+    def __init__(self, static: tuple[Vocabulary, ...],
+                 lazy: Mapping[str, Callable[[], Vocabulary]]):
         self._static = {vocab.name: vocab for vocab in static}
         self._lazy = dict(lazy)
 
@@ -189,8 +115,7 @@ class _Registry(Mapping[str, Vocabulary]):
 
 
 VOCABULARIES: Mapping[str, Vocabulary] = _Registry(
-    _STATIC, {"countries": _countries, "languages": _languages}
-)
+    _STATIC, {"countries": _countries, "languages": _languages})
 
 
 def vocabulary(name: str) -> Vocabulary:
