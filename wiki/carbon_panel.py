@@ -79,15 +79,17 @@ def panel(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _describe_change(change: carbon_sheet.Change) -> dict[str, str]:
+    """What changes (baseline → practice levels) and what stays the same, as labels."""
     lang = current_language()
+
+    def labels(codes) -> str:
+        return ", ".join(carbon.level_label(change.land_use, code, lang) for code in codes)
+
     return {
         "land_use": vocabulary("carbon_land_uses").label(change.land_use, lang),
-        "baseline": ", ".join(
-            carbon.level_label(change.land_use, code, lang) for code in change.baseline
-        ),
-        "practice": ", ".join(
-            carbon.level_label(change.land_use, code, lang) for code in change.practice
-        ),
+        "baseline": labels(c for c in change.baseline if c not in change.practice) or "—",
+        "practice": labels(c for c in change.practice if c not in change.baseline) or "—",
+        "same": labels(c for c in change.baseline if c in change.practice),
     }
 
 
