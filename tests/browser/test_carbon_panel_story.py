@@ -44,7 +44,7 @@ def demo_server(tmp_path_factory):
 
 
 def test_reader_reads_the_carbon_panel_of_a_demo_sheet(demo_server, browser):
-    for width, height, name in ((1280, 900, "desktop"), (390, 844, "phone")):
+    for width, height in ((1280, 900), (390, 844)):
         from playwright.sync_api import expect
 
         context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
