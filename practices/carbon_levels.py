@@ -215,20 +215,33 @@ class Management:
     levels: tuple[str, ...]
 
 
-def management_levels(land_use: str, edition: str = DEFAULT_EDITION) -> tuple[LevelGroup, ...]:
-    """The groups of levels a management of `land_use` takes in `edition`, in order."""
-    check_edition(edition)
+def management_levels(
+    land_use: str, edition: str | None = DEFAULT_EDITION
+) -> tuple[LevelGroup, ...]:
+    """The groups of levels a management of `land_use` takes in `edition`, in order
+    (`edition=None`: the levels of every edition, e.g. for a form that offers both)."""
+    if edition is not None:
+        check_edition(edition)
     check_land_use(land_use)
     return tuple(
         LevelGroup(
             name,
             factor,
             labels,
-            tuple(level.term for level in levels if edition in level.editions),
+            tuple(level.term for level in levels if edition is None or edition in level.editions),
             required=not (land_use == "grazing-land" and name == "input"),
         )
         for name, factor, labels, levels in _GROUPS[land_use]
     )
+
+
+def level_editions(land_use: str, code: str) -> tuple[str, ...]:
+    """The editions whose tables have this level (all of them for most levels)."""
+    for _name, _factor, _labels, levels in _GROUPS.get(land_use, ()):
+        for level in levels:
+            if level.term.code == code:
+                return level.editions
+    return ()
 
 
 def level_label(land_use: str, code: str, lang: str = "en") -> str:
@@ -268,12 +281,12 @@ def management(
             raise EstimateError(
                 N_(
                     "Give one level per group: “%(first)s” and “%(second)s” "
-                    "are both %(group)s levels."
+                    "are both levels of “%(group)s”."
                 ),
                 field,
                 first=chosen[group],
                 second=code,
-                group=group,
+                **_group_params(land_use, group),
             )
         chosen[group] = code
     ordered = []
@@ -281,12 +294,20 @@ def management(
         if name in chosen:
             ordered.append(chosen[name])
         elif _required(land_use, name, chosen):
-            raise EstimateError(N_("Choose the %(group)s level."), field, group=name)
+            raise EstimateError(
+                N_("Choose a level for “%(group)s”."), field, **_group_params(land_use, name)
+            )
     if land_use == "grazing-land" and "input" in chosen and chosen["management"] != "improved":
         raise EstimateError(
             N_("Input levels apply to improved grassland only (IPCC Table 6.2)."), field
         )
     return Management(land_use, tuple(ordered))
+
+
+def _group_params(land_use: str, group: str) -> dict:
+    """The group's English label for the message, and what a translation needs to replace it."""
+    labels = next(labels for name, _f, labels, _l in _GROUPS[land_use] if name == group)
+    return {"group": labels["en"], "group_name": group, "land_use": land_use}
 
 
 def codes(levels: Sequence[str] | str) -> list[str]:

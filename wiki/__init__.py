@@ -9,6 +9,7 @@ from wiki import (
     api,
     auth,
     browse,
+    carbon,
     db,
     discussions,
     errors,
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     discussions.init_app(app)  # issue 6: threads, comments, endorsements
     notifications.init_app(app)  # issue 6: watching, notifications, e-mail
     api.init_app(app)  # issue 7: JSON API under /api/v1/ and its OpenAPI document
+    app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
     from wiki import cli
 
     cli.register(app)

@@ -1,5 +1,6 @@
-"""The IPCC Tier 1 estimator against cases computed by hand from the tables (practices/ipcc_data)."""
+"""The IPCC Tier 1 estimator against cases computed by hand from the tables (ipcc_data)."""
 
+import contextlib
 import itertools
 
 import pytest
@@ -255,10 +256,8 @@ def test_every_zone_soil_and_level_answers_or_says_no_default():
         for levels in itertools.product(
             *(g.codes() for g in carbon.management_levels("cropland", edition))
         ):
-            try:
+            with contextlib.suppress(carbon.NoDefault):
                 crop(zone, soil, practice=levels, edition=edition)
-            except carbon.NoDefault:
-                pass
 
 
 def test_to_dict_is_plain_json():

@@ -5,6 +5,7 @@ responses with them, and the OpenAPI document (/api/v1/openapi.json) is generate
 One module per resource; everything is importable from here.
 """
 
+from wiki.api.schemas.carbon import *  # noqa: F403
 from wiki.api.schemas.directory import *  # noqa: F403
 from wiki.api.schemas.imports import *  # noqa: F403
 from wiki.api.schemas.sheets import *  # noqa: F403
