@@ -34,6 +34,9 @@ def test_panel_shows_the_estimate_per_zone_and_soil_with_bar_and_link(client, ma
         "&amp;land_use=cropland&amp;baseline=long-term-cultivated%2Cfull-tillage%2C"
         "medium-input&amp;practice=long-term-cultivated%2Cno-till%2Cmedium-input"
     ) in panel
+    link = re.search(r'href="(/carbon\?[^"]+)"', panel).group(1).replace("&amp;", "&")
+    calculator = client.get(link)  # the calculator opens with the same change filled in
+    assert calculator.status_code == 200 and "+4.5 ‰" in calculator.text
     assert "No IPCC default." in panel and "Organic soils" in panel  # the organic cell
     assert "0–30 cm" in panel and "30–40 cm" in panel
     assert "Table 2.3" in panel and "Table 5.5" in panel
