@@ -104,6 +104,9 @@ class NoDefault(Exception):  # noqa: N818 (a domain answer, "no IPCC default", n
 
 @dataclass(frozen=True)
 class Estimate:
+    """The answer: stocks in t C/ha (0–30 cm), the change in t C/ha/yr for `years` years, the
+    rate in ‰/yr of the baseline stock, 95 % ranges in `uncertainty`, the cells in `sources`."""
+
     soc_ref_t_c_ha: float
     baseline_stock_t_c_ha: float
     practice_stock_t_c_ha: float
