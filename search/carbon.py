@@ -54,7 +54,10 @@ def best_rates(
 ) -> dict[int, float]:
     """docnum -> the best estimated ‰/yr among the chosen cells, for the documents that have
     an estimate in one of them."""
-    column = searcher.reader().column_reader("carbon")
+    reader = searcher.reader()
+    if "carbon" not in reader.schema or not reader.has_column("carbon"):
+        return {}  # an index built before these fields: `search rebuild` adds them
+    column = reader.column_reader("carbon")
     wanted, found = set(cells), {}
     for docnum in docnums:
         try:
