@@ -326,6 +326,7 @@ class Corpus:
         fields["language"] = lang
         if rng.random() < 0.6:
             fields["soc_change_t_c_ha_yr"] = round(rng.uniform(-0.5, 3), 2)
+        fields.update(carbon_fields(random.Random(number)))
         return {
             "title": f"{self.words(lang, 3).capitalize()} {number}",
             "summary": self.words(lang, 25),
@@ -333,6 +334,26 @@ class Corpus:
             "fields": fields,
             "status": "published" if rng.random() < 0.95 else "draft",
         }
+
+
+CARBON_CHANGES = (
+    ("cropland", ["long-term-cultivated", "full-tillage", "medium-input"],
+     ["long-term-cultivated", "no-till", "medium-input"]),
+    ("cropland", ["long-term-cultivated", "full-tillage", "medium-input"],
+     ["long-term-cultivated", "reduced-tillage", "high-input"]),
+    ("cropland", ["long-term-cultivated", "full-tillage", "low-input"], ["set-aside"]),
+    ("grazing-land", ["severely-degraded"], ["improved", "high-input"]),
+)
+
+
+def carbon_fields(rng: random.Random) -> dict:
+    """The IPCC management change of half the sheets (a separate generator, so the rest of
+    the corpus is the same with or without it)."""
+    if rng.random() < 0.5:
+        return {}
+    land_use, baseline, practice = rng.choice(CARBON_CHANGES)
+    return {"carbon_land_use": land_use, "carbon_baseline": baseline,
+            "carbon_practice": practice}
 
 
 def load_database(url: str, corpus: Corpus) -> list[dict]:
@@ -652,7 +673,7 @@ class Fts5:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sheets", type=int, default=1000, choices=(1000, 10_000, 100_000))
+    parser.add_argument("--sheets", type=int, default=1000, choices=(1000, 2000, 10_000, 100_000))
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=4, help="passes over the 50 queries")
     parser.add_argument("--procs", type=int, default=2, help="indexing processes")

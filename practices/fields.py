@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from practices import carbon_levels
 from practices.impacts import IMPACT_INDICATORS
 from practices.text import control_character
 from practices.vocab import vocabulary
@@ -47,9 +48,14 @@ SECTIONS = (
     ("what", N_("The practice")),
     ("practice", N_("Classification")),
     ("where", N_("Where it works")),
+    ("carbon", N_("Carbon (IPCC Tier 1)")),
     ("results", N_("Results")),
     ("provenance", N_("Source and licence")),
 )
+
+
+CARBON_LEVELS_HELP = N_("One level per factor: for cropland its land use, tillage and input; "
+                        "for grazing land its condition and, when improved, its input.")
 
 
 def _codes(name, section, label, help=None):
@@ -82,6 +88,15 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("locations", "points", "where", N_("Locations"),
               help=N_("One point per line as latitude, longitude in decimal degrees, "
                       "e.g. 13.58, -2.37")),
+    FieldSpec("carbon_land_use", "code", "carbon", N_("Land use of the estimate"),
+              vocabulary="carbon_land_uses",
+              help=N_("IPCC Tier 1 has default factors for cropland and grazing land only.")),
+    FieldSpec("carbon_baseline", "codes", "carbon", N_("Management before the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_practice", "codes", "carbon", N_("Management with the practice"),
+              vocabulary="carbon_levels", help=CARBON_LEVELS_HELP),
+    FieldSpec("carbon_note", "text", "carbon", N_("Note on the estimate"), max_length=500,
+              help=N_("e.g. why the IPCC Tier 1 factors do not describe this practice")),
     FieldSpec("soc_change_t_c_ha_yr", "float", "results", N_("Soil organic carbon change"),
               minimum=-20, maximum=20, unit="t C/ha/yr"),
     FieldSpec("soc_baseline_t_c_ha", "float", "results", N_("SOC stock before"), minimum=0,
@@ -149,6 +164,7 @@ def clean_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
         except _Invalid as problem:
             errors[spec.name] = problem.error
     _check_ranges_agree(cleaned, errors)
+    errors.update(carbon_level_errors(cleaned, skip=errors))
     if errors:
         raise InvalidFields(errors)
     return cleaned
@@ -315,6 +331,31 @@ def _check_ranges_agree(cleaned: dict[str, Any], errors: dict[str, FieldError]) 
     low, high = cleaned.get("rainfall_mm_min"), cleaned.get("rainfall_mm_max")
     if low is not None and high is not None and low > high:
         errors["rainfall_mm_max"] = error(N_("The upper bound is below the lower bound."))
+
+
+def carbon_level_errors(fields: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[
+        str, FieldError]:
+    """Whether the baseline and practice levels make sense for their land use: one level
+    per factor group, each a level of that land use (the estimator's own rules)."""
+    skip = set(skip)
+    names = [name for name in ("carbon_baseline", "carbon_practice") if name not in skip]
+    if not any(fields.get(name) for name in names):
+        return {}
+    land_use = fields.get("carbon_land_use")
+    if land_use is None:
+        if "carbon_land_use" in skip:
+            return {}
+        return {"carbon_land_use": error(N_("Choose the land use these levels are for."))}
+    errors = {}
+    for name in names:
+        if not fields.get(name):
+            errors[name] = error(N_("Give the management both before and with the practice."))
+            continue
+        try:
+            carbon_levels.management(land_use, fields[name], field=name)
+        except carbon_levels.EstimateError as invalid:
+            errors[name] = FieldError(invalid.template, invalid.params)
+    return errors
 
 
 def _plain(number: float) -> str:

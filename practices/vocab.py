@@ -20,6 +20,7 @@ module stays cheap.
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
+from practices import vocab_carbon as carbon
 from practices import vocab_slm as slm
 from practices import vocab_terms as env
 from practices.vocab_languages import language_terms
@@ -71,6 +72,11 @@ _STATIC = (
                 "Precipitación anual", env.RAINFALL_CLASSES),
     _vocabulary("regions", "Region", "Région", "Región", REGIONS),
     _vocabulary("licenses", "Licence", "Licence", "Licencia", env.LICENSES, multiple=False),
+    _vocabulary("carbon_land_uses", "Land use of the estimate", "Utilisation des terres de "
+                "l'estimation", "Uso de la tierra de la estimación", carbon.LAND_USES,
+                multiple=False),
+    _vocabulary("carbon_levels", "IPCC management level", "Niveau de gestion du GIEC",
+                "Nivel de manejo del IPCC", carbon.LEVELS, max_items=3),
 )
 
 

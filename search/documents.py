@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from practices.models import Revision, Sheet, SheetTerm
+from search import carbon
 from search.schema import FACETS, text_field_for
 
 BATCH = 500
@@ -111,7 +112,13 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
         facet = TERM_FACETS.get(field)
         if facet and codes:
             doc[facet] = " ".join(sorted(codes))
+    doc.update(carbon_document_fields(fields))
     return doc
+
+
+def carbon_document_fields(fields: dict) -> dict:
+    """IPCC Tier 1 estimates per zone × soil the sheet lists (issue 13; see search.carbon)."""
+    return carbon.document_fields(fields)
 
 
 _MARKDOWN = [

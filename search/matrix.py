@@ -16,6 +16,7 @@ from operator import and_, or_
 from whoosh.query import And, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
+from search.carbon import best_rates
 from search.schema import FACETS, STATE_ID
 
 # Bitsets of single words kept per generation: queries share most of their words, so a
@@ -95,6 +96,7 @@ class Snapshot:
         self.with_soc = _term_mask(reader, "flags", "soc", self.size)
         self.state = read_state(searcher)
         self._words: dict[tuple[str, str], int] = {}
+        self._orders: dict[tuple, list[int]] = {}  # carbon orders, per chosen cells
         docnums = docnums_of(self.sheets)
         updated = reader.column_reader("updated", translate=False)
         soc = reader.column_reader("soc_change")
@@ -105,6 +107,21 @@ class Snapshot:
                           key=lambda d: -soc[d]) + [d for d in by_updated
                                                     if not self.with_soc >> d & 1],
         }
+
+    def carbon_order(self, searcher: Searcher, cells: tuple[str, ...]) -> list[int]:
+        """Sheets by their best IPCC estimate (‰/yr) in these zone:soil cells, highest first,
+        then the sheets without one, newest first; cached per cells for this generation.
+        `searcher` must be of this snapshot's generation."""
+        key = ("carbon-order", cells)
+        order = self._orders.get(key)
+        if order is None:
+            rates = best_rates(searcher, docnums_of(self.sheets), cells)
+            ranked = sorted(rates, key=lambda d: (-rates[d], d))
+            order = ranked + [d for d in self.orders["updated"] if d not in rates]
+            if len(self._orders) >= 64:
+                self._orders.pop(next(iter(self._orders)), None)
+            self._orders[key] = order
+        return order
 
     def owned(self, searcher: Searcher, field_name: str, value: str) -> int:
         """Documents whose author (or organisation) is `value`; cached per person.

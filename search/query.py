@@ -33,7 +33,10 @@ MIN_WILDCARD_PREFIX = 3
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_RESULTS_DEPTH = 10_000  # deepest result a page may reach
-SORTS = ("relevance", "updated", "soc")
+SORTS = ("relevance", "updated", "soc", "carbon")
+# The IPCC estimate's sort and filter need one cell: a climate zone and a soil class.
+CARBON_FACETS = ("ipcc_climate_zone", "soil")
+MEETS_PARAM = "meets_4_per_1000"
 SEARCH_FIELDS = ("title", *TEXT_FIELDS, "labels")
 # The title weighs most; vocabulary labels (in every language) least: they let
 # "agroforesterie" find English agroforestry sheets without outranking sheets that say it.
@@ -55,10 +58,18 @@ class SearchRequest:
     page: int = 1
     per_page: int = PER_PAGE
     ignored: tuple[str, ...] = field(default=(), compare=False)
+    meets_4_per_1000: bool = False  # only sheets whose IPCC estimate reaches 4 ‰ (issue 13)
 
     @property
     def filter_map(self) -> dict[str, tuple[str, ...]]:
         return dict(self.filters)
+
+    @property
+    def carbon_cells(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(zones, soils) when both a climate zone and a soil class are chosen."""
+        chosen = self.filter_map
+        zones, soils = (chosen.get(facet, ()) for facet in CARBON_FACETS)
+        return (zones, soils) if zones and soils else None
 
     def without(self, facet: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         return tuple((name, codes) for name, codes in self.filters if name != facet)
@@ -86,10 +97,11 @@ class SearchRequest:
             sort = "relevance" if text else "updated"
         if sort == "relevance" and not text:
             sort = "updated"
+        sort, meets = _carbon_options(params, dict(filters), sort, text, strict)
         per_page = min(max(_number(params, "per_page", PER_PAGE, strict), 1), MAX_PER_PAGE)
         page = max(_number(params, "page", 1, strict), 1)
         page = min(page, max(1, MAX_RESULTS_DEPTH // per_page))
-        return cls(text, tuple(filters), sort, page, per_page, tuple(ignored))
+        return cls(text, tuple(filters), sort, page, per_page, tuple(ignored), meets)
 
     def params(self, **changes) -> dict[str, list[str]]:
         """The URL parameters that give this request back (for links)."""
@@ -103,12 +115,27 @@ class SearchRequest:
             args["sort"] = [self.sort]
         if self.page > 1:
             args["page"] = [str(self.page)]
+        if self.meets_4_per_1000:
+            args[MEETS_PARAM] = ["1"]
         for name, value in changes.items():
             if value is None:
                 args.pop(name, None)
             else:
                 args[name] = value if isinstance(value, list) else [value]
         return args
+
+
+def _carbon_options(params, filters: dict, sort: str, text: str,
+                    strict: bool) -> tuple[str, bool]:
+    """The carbon sort and the "reaches 4 ‰" filter, which need a zone and a soil chosen;
+    without them the page falls back to its usual order (the API says why)."""
+    meets = (_first(params, MEETS_PARAM) or "").lower() in ("1", "true", "yes", "on")
+    if (sort == "carbon" or meets) and not all(filters.get(f) for f in CARBON_FACETS):
+        if strict:
+            raise InvalidSearch("sort=carbon and meets_4_per_1000 need an ipcc_climate_zone "
+                                "and a soil")
+        return ("relevance" if text else "updated") if sort == "carbon" else sort, False
+    return sort, meets
 
 
 def _first(params: Mapping[str, Sequence[str]], name: str) -> str | None:

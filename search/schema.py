@@ -123,6 +123,10 @@ def build_schema() -> Schema:
         "soc_change": NUMERIC(float, stored=True, sortable=NumericColumn("Q", default=0)),
         "updated": DATETIME(stored=True, sortable=True),
         "fingerprint": COLUMN(VarBytesColumn()),
+        # IPCC Tier 1 estimates (issue 13), per climate zone × soil class the sheet lists:
+        # "zone:soil" cells that reach 4 ‰, and every cell's ‰/yr for sorting (search.carbon).
+        "carbon_meets": KEYWORD(scorable=False),
+        "carbon": COLUMN(VarBytesColumn()),
         "state": STORED(),
     }
     for lang in STEMMED_LANGUAGES:

@@ -27,8 +27,9 @@ from whoosh.searching import Searcher
 from practices import catalog
 from practices.models import ChangeLogEntry, User
 from search import indexer
+from search.carbon import best_rates, chosen_cells
 from search.documents import count_live
-from search.matrix import Snapshot, all_of, docnums_of
+from search.matrix import Snapshot, all_of, any_of, docnums_of
 from search.query import SearchRequest, text_query
 from search.schema import FACETS
 from search.snippets import highlighted, query_terms, suggestion
@@ -62,6 +63,7 @@ class Hit:
     language: str
     title_html: str | None = None
     snippet_html: str | None = None
+    carbon_per_mille: float | None = None  # best IPCC estimate in the chosen zone × soil
 
 
 @dataclass
@@ -376,6 +378,7 @@ class SearchService:
         if query is not None:
             base &= snapshot.query_mask(searcher, query)
         chosen = {facet: snapshot.facet_mask(facet, codes) for facet, codes in request.filters}
+        base &= self._carbon_mask(searcher, snapshot, request)
         matching = all_of(chosen.values(), base)
         counts = {}
         for facet in FACETS:
@@ -392,6 +395,7 @@ class SearchService:
                                 start + request.per_page)[start:]
         terms = query_terms(query, searcher.reader()) if query is not None else {}
         hits = [self._hit(searcher, docnum, terms) for docnum in docnums]
+        self._add_carbon_rates(searcher, request, docnums, hits)
         better = None
         if query is not None:
             better = suggestion(searcher, request.text)
@@ -399,14 +403,31 @@ class SearchService:
                 better = None
         return SearchPage(request, total, page, hits, counts, better)
 
+    def _add_carbon_rates(self, searcher, request: SearchRequest, docnums, hits) -> None:
+        if not request.carbon_cells:
+            return
+        rates = best_rates(searcher, docnums, chosen_cells(*request.carbon_cells))
+        for docnum, hit in zip(docnums, hits, strict=True):
+            hit.carbon_per_mille = rates.get(docnum)
+
+    def _carbon_mask(self, searcher, snapshot: Snapshot, request: SearchRequest) -> int:
+        """With "reaches 4 ‰": the sheets whose estimate does in one of the chosen cells."""
+        if not (request.meets_4_per_1000 and request.carbon_cells):
+            return -1
+        return any_of(snapshot.word_mask(searcher, "carbon_meets", cell)
+                      for cell in chosen_cells(*request.carbon_cells))
+
     def _ordered(self, searcher, snapshot, request, query, matching: int, limit: int):
         if not matching:
             return []
         if request.sort == "relevance" and query is not None:
             results = searcher.search(query, filter=set(docnums_of(matching)), limit=limit)
             return [docnum for _score, docnum in results.top_n]
+        order = snapshot.orders.get(request.sort, snapshot.orders["updated"])
+        if request.sort == "carbon" and request.carbon_cells:
+            order = snapshot.carbon_order(searcher, chosen_cells(*request.carbon_cells))
         found = []
-        for docnum in snapshot.orders.get(request.sort, snapshot.orders["updated"]):
+        for docnum in order:
             if matching >> docnum & 1:
                 found.append(docnum)
                 if len(found) >= limit:

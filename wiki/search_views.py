@@ -10,7 +10,7 @@ from sqlmodel import select
 from practices import policy
 from practices.models import College, Sheet
 from search import SearchRequest, SearchService
-from search.query import normalise_codes
+from search.query import CARBON_FACETS, normalise_codes
 from search.schema import FACETS
 from wiki.auth import acting_user
 from wiki.db import get_session
@@ -123,4 +123,10 @@ def place():
                        _("Give the latitude and longitude in decimal degrees, e.g. 13.58 and "
                          "-2.37."))
             return render_template("search/place.html", values=args, error=message), 422
-    return redirect(url_for("home.practices", **filters), 303)
+    return redirect(url_for("home.practices", **filters, **_place_order(filters)), 303)
+
+
+def _place_order(filters: dict[str, list[str]]) -> dict[str, str]:
+    """With a climate zone and a soil class, the practices for a place come ranked by their
+    IPCC estimate of carbon gain there (issue 13)."""
+    return {"sort": "carbon"} if all(filters.get(f) for f in CARBON_FACETS) else {}

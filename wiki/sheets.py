@@ -9,7 +9,7 @@ from practices import editing, policy, sheets, workflow
 from practices.diff import compare
 from practices.fields import FieldError, InvalidFields
 from practices.models import Organization, Sheet, User
-from wiki import forms
+from wiki import carbon_panel, forms
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.input_guard import database_int
@@ -48,7 +48,8 @@ def view(slug: str):
         "sheets/view.html", sheet=sheet, revision=revision, rendered=render_body(revision.body),
         author=db.get(User, revision.author_id) if revision.author_id else None,
         organization=db.get(Organization, sheet.organization_id) if sheet.organization_id else None,
-        translations=_translations(sheet), user=acting_user(), policy=policy)
+        translations=_translations(sheet), user=acting_user(), policy=policy,
+        carbon=carbon_panel.panel(revision.fields))
 
 
 @bp.route("/new", methods=["GET", "POST"])

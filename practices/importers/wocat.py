@@ -167,6 +167,7 @@ class Mapped:
     public_url: str = ""
     references: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tillage: list[str] = field(default_factory=list)  # A3 tillage (2018), as the source says
 
     def add(self, section: str, *blocks: str) -> None:
         self.sections.setdefault(section, []).extend(block for block in blocks if block)
@@ -214,6 +215,7 @@ def to_incoming(record: Mapped) -> Incoming:
                          if impact.indicator and -3 <= impact.score <= 3}
     fields.update(_costs(record))
     fields["references"] = _references(record.references)
+    fields.update(carbon_management(record, fields, notes))
     fields["license"] = LICENSE
     fields["attribution"] = _attribution(record)
     fields["source_url"] = record.public_url
@@ -227,6 +229,43 @@ def to_incoming(record: Mapped) -> Incoming:
         translation_of=(source_id(record.id, record.original_language, True)
                         if record.original_language else None),
         notes=notes)
+
+
+# The 2018 questionnaire's tillage of the Technology (A3.1-A3.3): qcat keywords, new-API enums
+# and labels ("A 3.1: No tillage"), compared without case, spaces or punctuation.
+TILLAGE = {"tillageno": "no-till", "no": "no-till", "notillage": "no-till",
+           "a31notillage": "no-till", "tillagereduced": "reduced-tillage",
+           "reduced": "reduced-tillage", "reducedtillage": "reduced-tillage",
+           "a32reducedtillage30soilcover": "reduced-tillage", "tillagefull": "full-tillage",
+           "full": "full-tillage", "fulltillage": "full-tillage",
+           "a33fulltillage30soilcover": "full-tillage"}
+LONG_TERM_CULTIVATED = "long-term-cultivated"
+
+
+def tillage_level(value: str) -> str | None:
+    return TILLAGE.get(re.sub(r"[^a-z0-9]", "", str(value).lower()))
+
+
+def carbon_management(record: Mapped, fields: dict[str, Any], notes: list[str]) -> dict:
+    """The IPCC Tier 1 management change, only where the record states it unambiguously:
+    cropland (not grazing land) whose Technology is no-till or reduced tillage (A3.1, A3.2),
+    against full tillage, the input unchanged. Every other record is left without one, and
+    its import report says so."""
+    levels = {level for value in record.tillage if (level := tillage_level(value))}
+    land_uses = set(fields.get("land_use", ()))
+    tillage = next(iter(levels)) if len(levels) == 1 else None
+    if tillage in ("no-till", "reduced-tillage") and "cropland" in land_uses \
+            and "grazing-land" not in land_uses:
+        notes.append(f"IPCC management from the record's tillage ({record.tillage[0]}): "
+                     f"full tillage -> {tillage} on long-term cultivated cropland, input "
+                     "unchanged (medium).")
+        return {"carbon_land_use": "cropland",
+                "carbon_baseline": [LONG_TERM_CULTIVATED, "full-tillage", "medium-input"],
+                "carbon_practice": [LONG_TERM_CULTIVATED, tillage, "medium-input"]}
+    notes.append("IPCC management left empty: the record states no tillage change on "
+                 "cropland (A3.1 no tillage or A3.2 reduced tillage), the only change it "
+                 "gives unambiguously; enter the baseline and practice levels by hand.")
+    return {}
 
 
 def _rainfall(record: Mapped) -> dict[str, int]:

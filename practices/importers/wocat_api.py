@@ -265,6 +265,9 @@ def _classification(version: dict, record: Mapped, t: Texts) -> None:
     measures = version.get("slm_measures") or {}
     record.code("measures", "measures", "SLM measure",
                 [code for name in MEASURE_LISTS for code in measures.get(name) or ()])
+    tillage = measures.get("agronomic_tillage")
+    record.tillage = [str(value) for value in (
+        tillage if isinstance(tillage, list) else [tillage]) if value]
     degradation = version.get("degradation") or {}
     record.code("degradation_addressed", "degradation_addressed", "Degradation",
                 [code for name in DEGRADATION_LISTS for code in degradation.get(name) or ()])

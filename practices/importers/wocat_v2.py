@@ -187,6 +187,9 @@ def _classification(tree: Tree, record: Mapped) -> None:
                 for key in tree.groups.get(group, {}) if key.endswith("_sub")
                 for label in tree.labels(group, key)]
     record.code("measures", "measures", "SLM measure", measures)
+    record.tillage = [keyword or label for group, questions in tree.groups.items()
+                      if "tech_agronomic_tillage" in questions
+                      for label, keyword in tree.choices(group, "tech_agronomic_tillage")]
     degradation = [label for number_ in range(28, 34) for key in
                    tree.groups.get(f"tech_qg_{number_}", {}) if key.endswith("_sub")
                    for label in tree.labels(f"tech_qg_{number_}", key)]

@@ -67,6 +67,12 @@ CONTRACT = {
                "northern-europe channel-islands southern-europe western-europe "
                "australia-and-new-zealand melanesia micronesia polynesia",
     "licenses": "cc-by-4.0 cc-by-sa-4.0 cc-by-nc-sa-3.0 cc0-1.0",
+    # The IPCC Tier 1 management levels a sheet records (issue 13).
+    "carbon_land_uses": "cropland grazing-land",
+    "carbon_levels": "long-term-cultivated paddy-rice perennial-tree-crop set-aside "
+                     "nominally-managed high-intensity-grazing moderately-degraded "
+                     "severely-degraded improved full-tillage reduced-tillage no-till "
+                     "low-input medium-input high-input high-input-manure",
 }
 KEBAB = r"[a-z0-9]+(-[a-z0-9]+)*"
 CODE_PATTERNS = {  # the documented exceptions to kebab-case

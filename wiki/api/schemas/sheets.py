@@ -348,7 +348,12 @@ PracticeQuery = create_model(
             "within one: repeat the parameter), sort and page.",
     q=(text(MAX_QUERY_CHARS * 5) | Unset, Field(None, description="Words to search for")),
     sort=(Literal[SORTS] | Unset, Field(None, description="Default: relevance with `q`, "
-                                                         "else updated")),
+                                                         "else updated. `carbon`: by the IPCC "
+                                                         "Tier 1 estimate (‰/yr) in the chosen "
+                                                         "ipcc_climate_zone × soil")),
+    meets_4_per_1000=(bool | Unset, Field(None, description="Only sheets whose IPCC Tier 1 "
+                                                            "estimate reaches 4 ‰/yr in the "
+                                                            "chosen ipcc_climate_zone × soil")),
     page=(PageNumber, 1),
     per_page=(PerPage, PER_PAGE),
     **{facet: (list[Literal[_facet_codes(facet)]] | Unset,
