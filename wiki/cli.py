@@ -16,12 +16,18 @@ def main() -> None:
 
     group = FlaskGroup(create_app=create_app,
                        help="practice-wiki: practice sheets for soil carbon.")
-    from wiki.doctor import doctor_command  # issue 12: these two build the app themselves
+    for command in standalone_commands():
+        group.add_command(command)
+    group()
+
+
+def standalone_commands() -> list[click.Command]:
+    """Commands that build the app themselves (serve in each worker after the fork, doctor
+    so that a broken configuration is reported, not raised): not on `app.cli`."""
+    from wiki.doctor import doctor_command
     from wiki.serve import serve_command
 
-    group.add_command(serve_command)
-    group.add_command(doctor_command)
-    group()
+    return [serve_command, doctor_command]
 
 
 def register(app: Flask) -> None:
