@@ -5,15 +5,18 @@ The indexer always rebuilds a sheet's document from the sheet's current state in
 gives the same index.
 """
 
-import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from practices.markdown import plain_text
 from practices.models import Revision, Sheet, SheetTerm
 from search.schema import FACETS, text_field_for
+
+__all__ = ["all_documents", "count_live", "document", "documents_for", "fingerprint",
+           "plain_text"]
 
 BATCH = 500
 # Sheet-field facets (vocabulary codes in SheetTerm) by the sheet field they come from.
@@ -112,31 +115,6 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
         if facet and codes:
             doc[facet] = " ".join(sorted(codes))
     return doc
-
-
-_MARKDOWN = [
-    (re.compile(r"```.*?```", re.S), " "),                      # fenced code
-    (re.compile(r"<[^>\n]{0,500}>"), " "),                        # HTML tags
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),              # images: keep alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),               # links: keep link text
-    (re.compile(r"\[\[([^\]|]+)\|([^\]]+)\]\]"), r"\2"),         # [[slug|label]]
-    (re.compile(r"\[\[([^\]]+)\]\]"), lambda m: m.group(1).replace("-", " ")),
-    (re.compile(r"\[\^[^\]]*\]:?"), " "),                         # footnote marks
-    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # block markers
-    (re.compile(r"^\s*\|?[\s:|-]+\|[\s:|-]*$", re.M), " "),       # table rules
-    (re.compile(r"[*_`~|]+"), " "),                                # emphasis, code, cells
-    # Runs of blanks (a single space is left alone: matching every space was half the time)
-    (re.compile(r"[ \t]{2,}|\t"), " "),
-]
-
-
-def plain_text(markdown: str) -> str:
-    """Readable text of a Markdown body, for indexing and snippets (no HTML survives)."""
-    text = markdown
-    for pattern, replacement in _MARKDOWN:
-        text = pattern.sub(replacement, text)
-    # Lines trimmed, blank ones dropped (as re.sub(r"\s*\n\s*", "\n"), in a third of the time)
-    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
