@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
+import markdown_it
+import mdit_py_plugins
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -26,6 +28,11 @@ from practices.markdown import SAFE_URL_SCHEMES, all_tokens, new_parser, wiki_li
 from practices.slugs import MAX_SLUG_LENGTH, slugify
 
 __all__ = ["Heading", "LinkTarget", "Rendered", "render_markdown", "wiki_link_targets"]
+
+# Names the rendering code: change it whenever a change here alters the HTML of a body, so
+# that cached renderings (wiki.render_cache) are made again. Library versions are in it too.
+RENDERER_VERSION = (f"1/markdown-it-{markdown_it.__version__}"
+                    f"/plugins-{mdit_py_plugins.__version__}/nh3-{nh3.__version__}")
 
 
 @dataclass(frozen=True)
