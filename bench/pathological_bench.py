@@ -45,8 +45,7 @@ SHAPES = {
     "> run": _repeat(">"),
     "> lines": lambda size: "".join(">" * (n % 50 + 1) + " a\n" for n in range(size // 28)),
     "- run": _repeat("- "),
-    "indented list": lambda size: "".join("  " * (n % 60) + "- a\n"
-                                          for n in range(size // 64)),
+    "indented list": lambda size: "".join("  " * (n % 60) + "- a\n" for n in range(size // 64)),
     "table 20 cols": _table,
     "table 200 cols": lambda size: _table(size, 200),
     "` run": _repeat("`"),

@@ -105,7 +105,7 @@ def _punctuation_run_rule(state: StateInline, silent: bool) -> bool:
         return False
     end = run.end() - PUNCTUATION_TAIL
     if not silent:
-        literal = state.src[state.pos:end]
+        literal = state.src[state.pos : end]
         if _ends_in_escape(literal):
             end -= 1  # the tail starts with an escape: keep it whole
             literal = literal[:-1]
@@ -129,8 +129,10 @@ MAX_NESTING = 20
 def new_parser() -> MarkdownIt:
     """markdown-it as the wiki reads Markdown: CommonMark with tables, strikethrough,
     footnotes, task lists and wiki links; raw HTML is text, unsafe link schemes are refused."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                   "maxNesting": MAX_NESTING})
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING},
+    )
     md.enable(["table", "strikethrough"])
     # Inline footnotes (^[...]) are left out: nobody asked for them, and they double the
     # parsing cost of bracket-heavy input.
@@ -170,6 +172,7 @@ def all_tokens(tokens: Iterable[Token]):
 
 # --- Plain text -----------------------------------------------------------------------
 
+
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body, for indexing and snippets: what a reader sees on
     the page, one line per paragraph, heading, list item or table row, without marks."""
@@ -193,8 +196,7 @@ def _inline_text(children: Sequence[Token]) -> str:
     for child in children:
         if child.type in ("text", "code_inline"):
             # [[zai-pits]] is read as "zai pits", like the title it stands for.
-            parts.append(child.content.replace("-", " ") if unlabelled_wiki_link
-                         else child.content)
+            parts.append(child.content.replace("-", " ") if unlabelled_wiki_link else child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.type == "image":

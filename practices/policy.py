@@ -226,7 +226,8 @@ def can_withdraw_endorsement(user: User | None, college_id: int,
 # One entry point -----------------------------------------------------------------------
 
 SHEET_ACTIONS: dict[str, Callable[[User | None, Sheet], bool]] = {
-    "view": can_view, "see_title": can_see_title, "edit": can_edit, "revert": can_revert, "rename": can_rename,
+    "view": can_view, "see_title": can_see_title, "edit": can_edit, "revert": can_revert,
+    "rename": can_rename,
     "delete": can_delete, "restore": can_restore, "submit": can_submit,
     "publish": can_publish, "return": can_return, "approve_edits": can_approve_edits,
 }

@@ -21,17 +21,23 @@ def links_of(session: Session, revision_id: int, source_key: str) -> list[str] |
     """The wiki links found when this source (renderer and body) was last rendered, or None
     if it has not been."""
     return session.exec(
-        select(RenderedRevision.links).where(RenderedRevision.revision_id == revision_id,
-                                             RenderedRevision.source_key == source_key).limit(1)
+        select(RenderedRevision.links)
+        .where(
+            RenderedRevision.revision_id == revision_id, RenderedRevision.source_key == source_key
+        )
+        .limit(1)
     ).first()
 
 
-def find(session: Session, revision_id: int, source_key: str,
-         links_key: str) -> RenderedRevision | None:
+def find(
+    session: Session, revision_id: int, source_key: str, links_key: str
+) -> RenderedRevision | None:
     return session.exec(
-        select(RenderedRevision).where(RenderedRevision.revision_id == revision_id,
-                                       RenderedRevision.source_key == source_key,
-                                       RenderedRevision.links_key == links_key)
+        select(RenderedRevision).where(
+            RenderedRevision.revision_id == revision_id,
+            RenderedRevision.source_key == source_key,
+            RenderedRevision.links_key == links_key,
+        )
     ).first()
 
 
@@ -48,10 +54,13 @@ def store(engine: Engine, row: RenderedRevision) -> None:
 
 
 def _prune(session: Session, revision_id: int) -> None:
-    ids = session.exec(select(RenderedRevision.id)
-                       .where(RenderedRevision.revision_id == revision_id)
-                       .order_by(RenderedRevision.id.desc())).all()
+    ids = session.exec(
+        select(RenderedRevision.id)
+        .where(RenderedRevision.revision_id == revision_id)
+        .order_by(RenderedRevision.id.desc())
+    ).all()
     if len(ids) > KEEP_PER_REVISION:
-        session.exec(delete(RenderedRevision)
-                     .where(RenderedRevision.id.in_(ids[KEEP_PER_REVISION:])))
+        session.exec(
+            delete(RenderedRevision).where(RenderedRevision.id.in_(ids[KEEP_PER_REVISION:]))
+        )
         session.commit()

@@ -59,9 +59,17 @@ class RevisionRenderer:
 
         rendered = render_markdown(revision.body, resolve=remembering)
         key = links_key(resolved)
-        render_cache.store(self.engine, RenderedRevision(
-            revision_id=revision.id, source_key=source, links_key=key, html=rendered.html,
-            toc=[[h.level, h.anchor, h.text] for h in rendered.toc], links=sorted(rendered.links)))
+        render_cache.store(
+            self.engine,
+            RenderedRevision(
+                revision_id=revision.id,
+                source_key=source,
+                links_key=key,
+                html=rendered.html,
+                toc=[[h.level, h.anchor, h.text] for h in rendered.toc],
+                links=sorted(rendered.links),
+            ),
+        )
         self._remember((revision.id, source), rendered.links)
         self._remember((revision.id, source, key), rendered)
         return rendered
@@ -76,15 +84,17 @@ class RevisionRenderer:
             self._remember((revision_id, source), links)
         return links
 
-    def _cached(self, session: Session, revision_id: int, source: str,
-                key: str) -> Rendered | None:
+    def _cached(self, session: Session, revision_id: int, source: str, key: str) -> Rendered | None:
         rendered = self._recall((revision_id, source, key))
         if rendered is None:
             row = render_cache.find(session, revision_id, source, key)
             if row is None:
                 return None
-            rendered = Rendered(html=row.html, links=frozenset(row.links),
-                                toc=tuple(Heading(*heading) for heading in row.toc))
+            rendered = Rendered(
+                html=row.html,
+                links=frozenset(row.links),
+                toc=tuple(Heading(*heading) for heading in row.toc),
+            )
             self._remember((revision_id, source, key), rendered)
         return rendered
 

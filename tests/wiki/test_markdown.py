@@ -128,7 +128,8 @@ def test_wiki_link_target_cannot_break_out_of_href():
 
 
 def test_wiki_link_page_url_is_escaped_in_the_attribute():
-    html = html_of("[[foo]]", resolve=links_to(url=lambda slug: f'/p/{slug}" onmouseover="alert(1)'))
+    hostile_url = links_to(url=lambda slug: f'/p/{slug}" onmouseover="alert(1)')
+    html = html_of("[[foo]]", resolve=hostile_url)
     assert event_handler_attributes(html) == []
 
 
