@@ -75,4 +75,6 @@ def check(report_only: bool):
     click.echo(f"Missing from the index: {report.missing}; stale: {report.stale}; "
                f"no longer in the database: {report.extra}; change-log rows not applied: "
                f"{report.backlog}.")
+    for sheet_id, reason in report.unindexable:
+        click.echo(f"Sheet {sheet_id} could not be indexed (it is, without its text): {reason}")
     click.echo("Caught up." if report.fixed else "Nothing changed (--report-only).")
