@@ -347,3 +347,99 @@ def test_pathological_input_renders_without_error(pathological):
     rendered = render_markdown(pathological)
     assert "<script" not in rendered.html
     assert rendered.html.strip()
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The words a browser shows, blanks collapsed."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
+
+
+# Hostile bodies (issue 11): what each renders to is checked here; how fast is measured by
+# bench/pathological_bench.py (a 1 MB body of any of these shapes is within the body limit's
+# reach only as 200 kB, so 60,000 repetitions are used).
+N = 60_000
+
+
+def _table(rows: int, columns: int) -> str:
+    return ("|" + "|".join(f"h{c}" for c in range(columns)) + "|\n|" + "-|" * columns + "\n"
+            + ("|" + "|".join("x" for _ in range(columns)) + "|\n") * rows)
+
+
+@pytest.mark.parametrize(("body", "shown"), [
+    ("[[" * N, "[" * 2 * N),
+    ("[" * N, "[" * N),
+    ("[[" * N + "]]" * N, "[" * 2 * N + "]" * 2 * N),
+    ("![" * N, "![" * N),
+    ("[^" * N, "[^" * N),
+    ("[a](" * N, "[a](" * N),
+    ("a " + "*" * N, "a " + "*" * N),
+    ("a " + "_" * N, "a " + "_" * N),
+    ("**a" * N, "a" * N),
+    ("<" * N, "<" * N),
+    ("&" * N, "&" * N),
+    ("&#" * N, "&#" * N),
+    ("\\" * N, "\\" * (N // 2)),
+    ("` a" * N, None),
+])
+def test_hostile_inline_runs_show_their_text(body, shown):
+    html = render_markdown(body).html
+    if shown is not None:
+        assert visible_text(html) == shown
+    else:
+        assert visible_text(html).replace("`", "").split() == ["a"] * N
+    assert elements(html, "a") == []
+
+
+def test_links_after_a_long_run_of_brackets_still_work():
+    html = render_markdown("[" * N + "[[zai-pits]] and [soil](https://x.org) and ![pit](p.png)").html
+    assert [link["href"] for link in elements(html, "a")] == ["/practices/zai-pits",
+                                                              "https://x.org"]
+    assert elements(html, "img")[0]["src"] == "p.png"
+    assert visible_text(html) == "[" * N + "zai-pits and soil and"
+
+
+@pytest.mark.parametrize("backslashes", range(30, 50))
+def test_escapes_inside_a_long_run_stay_escapes(backslashes):
+    html = render_markdown("\\" * backslashes + "[x](y)").html
+    if backslashes % 2:  # the last backslash escapes the [
+        assert visible_text(html) == "\\" * (backslashes // 2) + "[x](y)"
+        assert elements(html, "a") == []
+    else:
+        assert visible_text(html) == "\\" * (backslashes // 2) + "x"
+        assert elements(html, "a") == [{"href": "y"}]
+
+
+def test_emphasis_runs_pair_as_markdown_says():
+    html = render_markdown("**a" * 1000).html
+    assert len(elements(html, "strong")) == 500
+    assert visible_text(html) == "a" * 1000
+
+
+@pytest.mark.parametrize("marker", [">", "- ", "1. ", "* "])
+def test_deep_nesting_is_cut_at_twenty_levels(marker):
+    html = render_markdown(marker * N + "deep").html
+    tags_seen = {tag for tag, _ in tags(html)}
+    assert tags_seen <= {"blockquote", "ul", "ol", "li", "p"}
+    assert len(tags(html)) <= 20
+
+
+def test_a_long_table_renders_every_row_and_cell():
+    html = render_markdown(_table(5_000, 20)).html
+    assert len(elements(html, "tr")) == 5_001
+    assert len(elements(html, "td")) == 100_000
+
+
+def test_a_run_of_backticks_is_an_empty_code_block():
+    assert render_markdown("`" * N).html == "<pre><code></code></pre>\n"
