@@ -403,7 +403,8 @@ def test_hostile_inline_runs_show_their_text(body, shown):
 
 
 def test_links_after_a_long_run_of_brackets_still_work():
-    html = render_markdown("[" * N + "[[zai-pits]] and [soil](https://x.org) and ![pit](p.png)").html
+    links = "[[zai-pits]] and [soil](https://x.org) and ![pit](p.png)"
+    html = render_markdown("[" * N + links).html
     assert [link["href"] for link in elements(html, "a")] == ["/practices/zai-pits",
                                                               "https://x.org"]
     assert elements(html, "img")[0]["src"] == "p.png"
