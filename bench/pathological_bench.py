@@ -55,6 +55,8 @@ SHAPES = {
     "& run": _repeat("&"),
     "&# run": _repeat("&#"),
     "\\ run": _repeat("\\"),
+    "fenced &": lambda size: "```\n" + "&" * size + "\n```",
+    "inline code &": lambda size: "`" + "&" * size + "`",
 }
 
 
