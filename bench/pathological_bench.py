@@ -66,6 +66,13 @@ SHAPES = {
     "& run": _repeat("&"),
     "&# run": _repeat("&#"),
     "\\ run": _repeat("\\"),
+    "task list": _repeat("- [ ] a\n"),
+    "footnote refs": lambda size: (
+        "".join(f"x[^{n % 500}]" for n in range(size // 8))
+        + "".join(f"\n\n[^{n}]: note" for n in range(500))
+    ),
+    "reference uses": lambda size: "[r]: /u\n\n" + "[r] " * (size // 4),
+    "headings": _repeat("## Results\n"),
     "fenced &": lambda size: "```\n" + "&" * size + "\n```",
     "inline code &": lambda size: "`" + "&" * size + "`",
 }
@@ -89,8 +96,9 @@ def main() -> None:
         cells = []
         for size in sizes:
             text = SHAPES[name](size * 1000)
-            cells.append(f"{per_kb(render_markdown, text):13.2f}"
-                         f"{per_kb(index_document, text):12.2f}")
+            cells.append(
+                f"{per_kb(render_markdown, text):13.2f}{per_kb(index_document, text):12.2f}"
+            )
         print(f"{name:18}{''.join(cells)}", flush=True)
 
 

@@ -67,6 +67,10 @@ def test_hostile_bodies_keep_their_text(body, text):
         assert [c for c in found if c.isalpha()] == letters
 
 
+def test_a_long_task_list_keeps_each_item_without_its_box():
+    assert plain_text("- [ ] dig\n- [x] mulch\n" * 20_000) == "dig\nmulch\n" * 19_999 + "dig\nmulch"
+
+
 def test_nesting_beyond_the_limit_is_cut_not_slow():
     # markdown-it reads 20 levels of blocks (a quote and its paragraph are two); what is
     # deeper is dropped (only ever a hostile body's own text), the levels above are kept.

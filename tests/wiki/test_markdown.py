@@ -476,5 +476,22 @@ def test_a_long_table_renders_every_row_and_cell():
     assert len(elements(html, "td")) == 100_000
 
 
+def test_a_long_task_list_renders_every_checkbox():
+    html = render_markdown("- [ ] a\n- [x] b\n" * 10_000).html
+    boxes = elements(html, "input")
+    assert len(boxes) == 20_000
+    assert sum("checked" in box for box in boxes) == 10_000
+    assert elements(html, "ul") == [{"class": "contains-task-list"}]
+    assert visible_text(html) == "a b " * 9_999 + "a b"
+
+
+def test_nested_task_lists_mark_their_own_list():
+    html = render_markdown("- plain\n  - [ ] nested task\n- [x] outer task").html
+    assert elements(html, "ul") == [{"class": "contains-task-list"},
+                                    {"class": "contains-task-list"}]
+    assert [li.get("class") for li in elements(html, "li")] == [
+        None, "task-list-item", "task-list-item"]
+
+
 def test_a_run_of_backticks_is_an_empty_code_block():
     assert render_markdown("`" * N).html == "<pre><code></code></pre>\n"
