@@ -109,7 +109,7 @@ def _punctuation_run_rule(state: StateInline, silent: bool) -> bool:
         if _ends_in_escape(literal):
             end -= 1  # the tail starts with an escape: keep it whole
             literal = literal[:-1]
-        state.pending += _ESCAPED.sub(r"\1", literal)
+        _append_text(state, _ESCAPED.sub(r"\1", literal))
     state.pos = end
     return True
 
@@ -124,7 +124,7 @@ def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
     if state.pos < _last_closing_bracket(state):
         return False
     if not silent:
-        state.pending += opener
+        _append_text(state, opener)
     state.pos += len(opener)
     return True
 
@@ -135,6 +135,16 @@ def _last_closing_bracket(state: StateInline) -> int:
     if state.posMax not in known:
         known[state.posMax] = state.src.rfind("]", 0, state.posMax)
     return known[state.posMax]
+
+
+def _append_text(state: StateInline, text: str) -> None:
+    # `state.pending += text` copies the whole pending text each time (quadratic on a long
+    # paragraph); markdown-it-py 4 buffers appends.
+    append = getattr(state, "append_pending", None)
+    if append is not None:
+        append(text)
+    else:
+        state.pending += text
 
 
 def _ends_in_escape(text: str) -> bool:
