@@ -103,14 +103,12 @@ def _punctuation_run_rule(state: StateInline, silent: bool) -> bool:
     run = _PUNCTUATION_RUN.match(state.src, state.pos, state.posMax)
     if run is None:
         return False
-    end = run.end() - PUNCTUATION_TAIL
+    literal = state.src[state.pos : run.end() - PUNCTUATION_TAIL]
+    if _ends_in_escape(literal):
+        literal = literal[:-1]  # the tail starts with an escape: keep it whole
     if not silent:
-        literal = state.src[state.pos : end]
-        if _ends_in_escape(literal):
-            end -= 1  # the tail starts with an escape: keep it whole
-            literal = literal[:-1]
         _append_text(state, _ESCAPED.sub(r"\1", literal))
-    state.pos = end
+    state.pos += len(literal)
     return True
 
 
