@@ -6,11 +6,15 @@ finds and keeps rows. Writes go through their own short session, so a cache writ
 mixes with (or fails) the request's transaction.
 """
 
+import logging
+
 from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from practices.models import RenderedRevision
+
+log = logging.getLogger(__name__)
 
 # Ways of showing one revision worth keeping (readers who see different sets of drafts, or
 # titles since renamed); older ones are dropped when a new one is stored.
@@ -42,15 +46,18 @@ def find(
 
 
 def store(engine: Engine, row: RenderedRevision) -> None:
-    """Keep a rendering; if another worker stored the same one meanwhile, theirs is kept."""
+    """Keep a rendering; if another worker stored the same one meanwhile, theirs is kept.
+    Never raises: a page must not fail because its rendering could not be kept."""
     with Session(engine) as session:
         session.add(row)
         try:
             session.commit()
+            _prune(session, row.revision_id)
         except IntegrityError:
             session.rollback()
-            return
-        _prune(session, row.revision_id)
+        except SQLAlchemyError:  # a locked SQLite file, a read-only replica...
+            session.rollback()
+            log.warning("rendered revision %s not cached", row.revision_id, exc_info=True)
 
 
 def _prune(session: Session, revision_id: int) -> None:
