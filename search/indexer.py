@@ -174,9 +174,11 @@ def database_fingerprints(session: Session) -> dict[str, str]:
 
 
 def check(ix: FileIndex, engine: Engine, *, fix: bool = True, timeout: float = 30.0,
-          progress: Progress | None = None) -> CheckReport:
+          progress: Progress | None = None, retry_unindexable: bool = False) -> CheckReport:
     """Compare the index with the database (which sheets, at which revision and status) and,
-    with `fix`, re-index whatever differs and apply the change log's backlog."""
+    with `fix`, re-index whatever differs and apply the change log's backlog; with
+    `retry_unindexable` too, try again the sheets that could not be indexed (the command
+    line does; a worker starting up does not, lest a sheet that stops workers stop each)."""
     with Session(engine) as session:
         in_database = database_fingerprints(session)
         with ix.searcher() as searcher:
@@ -189,8 +191,9 @@ def check(ix: FileIndex, engine: Engine, *, fix: bool = True, timeout: float = 3
     stale = {key for key in in_database.keys() & in_index.keys()
              if in_database[key] != in_index[key]}
     if fix:
-        # Sheets that could not be indexed are tried again: the cause may be gone.
-        wrong = sorted({int(key) for key in missing | stale | extra} | set(state.failed))
+        # Sheets that could not be indexed are tried again on demand: the cause may be gone.
+        retried = set(state.failed) if retry_unindexable else set()
+        wrong = sorted({int(key) for key in missing | stale | extra} | retried)
         for start in range(0, len(wrong), BATCH_ROWS):
             chunk = wrong[start:start + BATCH_ROWS]
             _reindex(ix, engine, chunk, timeout)

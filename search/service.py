@@ -212,7 +212,7 @@ class SearchService:
         ix = self._open()
         if ix is None:
             raise IndexUnavailable("there is no search index yet: run `search rebuild`")
-        return indexer.check(ix, self.engine, fix=fix, progress=progress)
+        return indexer.check(ix, self.engine, fix=fix, progress=progress, retry_unindexable=fix)
 
     def rebuild(self, *, progress=None, on_total=None, procs: int = 1,
                 memory_mb: int = indexer.REBUILD_MEMORY_MB) -> indexer.RebuildReport:
