@@ -1,9 +1,11 @@
 """Render sheet and comment Markdown to sanitised HTML.
 
-The pipeline is: markdown-it (raw HTML disabled, dangerous URLs refused at parse time)
--> a few token rules of our own (wiki links, heading ids, link attributes)
--> nh3 with an explicit allow-list. The sanitiser is the last line of defence: whatever
-a plugin emits, only the tags and attributes listed here can reach a page.
+The pipeline is: markdown-it as set up in practices.markdown (raw HTML disabled, dangerous
+URLs refused at parse time, wiki links, hostile runs neutralised; shared with the search
+index) -> a few token rules of our own (heading ids, link attributes) -> wiki links resolved
+for the reader -> nh3 with an explicit allow-list. The sanitiser is the last line of
+defence: whatever a plugin emits, only the tags and attributes listed here can reach a page.
+Saved revisions are rendered through wiki.render_cache.
 """
 
 from __future__ import annotations
