@@ -488,3 +488,25 @@ class NotificationSettings(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", primary_key=True)
     email: bool = Field(default=True)
     feed_key: str = Field(default_factory=new_feed_key, max_length=64, unique=True, index=True)
+
+
+class RenderedRevision(SQLModel, table=True):
+    """A revision's body as HTML, kept because revisions never change and rendering a large
+    body costs seconds. `source_key` is a digest of what the HTML was made from (the version
+    of the rendering code and the body), `links_key` of what its wiki links showed (which
+    targets the reader may see, their titles and addresses): a reader never gets HTML made
+    for someone who may see more. Disposable: rows may be deleted at any time."""
+
+    __tablename__ = "rendered_revisions"
+    __table_args__ = (UniqueConstraint("revision_id", "source_key", "links_key",
+                                       name="uq_rendered_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # By id only (no foreign key): a cache must never stand in the way of what it caches.
+    revision_id: int = Field(index=True)
+    source_key: str = Field(max_length=64)
+    links_key: str = Field(max_length=64)
+    html: str = Field(default="", sa_type=Text)
+    toc: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

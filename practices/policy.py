@@ -57,6 +57,16 @@ def can_view(user: User | None, sheet: Sheet) -> bool:
     return False
 
 
+def can_see_title(user: User | None, sheet: Sheet) -> bool:
+    """A sheet's title, also once deleted (its 410 page): for those who could see the sheet
+    before it was deleted. A deleted draft's title stays as private as the draft was."""
+    if not sheet.is_deleted:
+        return can_view(user, sheet)
+    return _at_least(user, Role.MODERATOR) or (
+        sheet.status == SheetStatus.PUBLISHED or (_at_least(user, Role.CONTRIBUTOR)
+                                                  and is_own(user, sheet)))
+
+
 def can_create(user: User | None) -> bool:
     return _at_least(user, Role.CONTRIBUTOR)
 
@@ -216,7 +226,8 @@ def can_withdraw_endorsement(user: User | None, college_id: int,
 # One entry point -----------------------------------------------------------------------
 
 SHEET_ACTIONS: dict[str, Callable[[User | None, Sheet], bool]] = {
-    "view": can_view, "edit": can_edit, "revert": can_revert, "rename": can_rename,
+    "view": can_view, "see_title": can_see_title, "edit": can_edit, "revert": can_revert,
+    "rename": can_rename,
     "delete": can_delete, "restore": can_restore, "submit": can_submit,
     "publish": can_publish, "return": can_return, "approve_edits": can_approve_edits,
 }

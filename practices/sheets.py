@@ -10,14 +10,14 @@ so of several saves from one base exactly one gets through and the others raise
 StaleRevision. Callers go through `practices.editing`, which adds what follows an edit.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
-from practices import notifications
+from practices import notifications, policy
 from practices.fields import FieldError, InvalidFields, check_text, clean_fields, facet_values
 from practices.models import (
     ChangeLogEntry,
@@ -141,6 +141,24 @@ def link_titles(session: Session, slugs: set[str]) -> dict[str, str]:
         .where(SlugRedirect.old_slug.in_(slugs), Sheet.deleted_at.is_(None))
     ).all()
     return dict(renamed) | dict(live)
+
+
+def visible_link_titles(session: Session, slugs: Iterable[str],
+                        viewer: User | None) -> dict[str, str]:
+    """slug -> title, for those of these slugs (current or old names) that name a live sheet
+    `viewer` may see. A sheet they may not see is left out, exactly as if it did not exist:
+    a wiki link must not tell anyone a draft's title, or even that its slug is taken."""
+    slugs = set(slugs)
+    if not slugs:
+        return {}
+    named = {sheet.slug: sheet for sheet in session.exec(
+        select(Sheet).where(Sheet.slug.in_(slugs), Sheet.deleted_at.is_(None)))}
+    renamed = session.exec(
+        select(SlugRedirect.old_slug, Sheet).join(Sheet, Sheet.id == SlugRedirect.sheet_id)
+        .where(SlugRedirect.old_slug.in_(slugs), Sheet.deleted_at.is_(None))
+    ).all()
+    found = dict(renamed) | named
+    return {slug: sheet.title for slug, sheet in found.items() if policy.can_view(viewer, sheet)}
 
 
 def terms_of(session: Session, sheet: Sheet) -> dict[str, list[str]]:

@@ -5,18 +5,28 @@ The indexer always rebuilds a sheet's document from the sheet's current state in
 gives the same index.
 """
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from practices.markdown import plain_text
 from practices.models import Revision, Sheet, SheetTerm
 from search import carbon
 from search.schema import FACETS, text_field_for
 
+__all__ = ["all_documents", "count_live", "document", "documents_for", "fingerprint",
+           "plain_text"]
+
 BATCH = 500
+# guard(sheet, build) -> document or None; build(with_body) makes the document.
+Guard = Callable[[Sheet, Callable[[bool], dict]], dict | None]
+
+
+def unguarded(_sheet: Sheet, build: Callable[[bool], dict]) -> dict:
+    return build(True)
+
 # Sheet-field facets (vocabulary codes in SheetTerm) by the sheet field they come from.
 TERM_FACETS = {field: facet for facet, field in FACETS.items()
                if field not in ("language", "status", "source")}
@@ -31,20 +41,21 @@ def fingerprint(sheet: Sheet) -> str:
         updated.isoformat() if updated else ""))
 
 
-def documents_for(session: Session, sheet_ids: Iterable[int]) -> dict[int, dict | None]:
+def documents_for(session: Session, sheet_ids: Iterable[int],
+                  guard: Guard = unguarded) -> dict[int, dict | None]:
     """The document of each sheet id, or None for a sheet that must not be in the index
-    (deleted, or gone from the database)."""
+    (deleted, or gone from the database). `guard` builds each one (search.unindexable)."""
     ids = sorted(set(sheet_ids))
     found: dict[int, dict | None] = dict.fromkeys(ids)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         sheets = session.exec(select(Sheet).where(Sheet.id.in_(chunk))).all()
-        for document in _build(session, [s for s in sheets if s.deleted_at is None]):
+        for document in _build(session, [s for s in sheets if s.deleted_at is None], guard):
             found[int(document["id"])] = document
     return found
 
 
-def all_documents(session: Session) -> Iterator[dict]:
+def all_documents(session: Session, guard: Guard = unguarded) -> Iterator[dict]:
     """Every live sheet's document, in id order, a batch at a time."""
     last = 0
     while True:
@@ -53,7 +64,7 @@ def all_documents(session: Session) -> Iterator[dict]:
             .order_by(Sheet.id).limit(BATCH)).all()
         if not sheets:
             return
-        yield from _build(session, sheets)
+        yield from _build(session, sheets, guard)
         last = sheets[-1].id
         session.expunge_all()  # a rebuild of 100k sheets must not keep them all in memory
 
@@ -63,7 +74,7 @@ def count_live(session: Session) -> int:
                         .where(Sheet.deleted_at.is_(None))).one()
 
 
-def _build(session: Session, sheets: list[Sheet]) -> list[dict]:
+def _build(session: Session, sheets: list[Sheet], guard: Guard) -> list[dict]:
     if not sheets:
         return []
     ids = [sheet.id for sheet in sheets]
@@ -74,14 +85,22 @@ def _build(session: Session, sheets: list[Sheet]) -> list[dict]:
     rows = select(SheetTerm.sheet_id, SheetTerm.facet, SheetTerm.code)
     for sheet_id, facet, code in session.exec(rows.where(SheetTerm.sheet_id.in_(ids))):
         terms.setdefault(sheet_id, {}).setdefault(facet, []).append(code)
-    return [document(sheet, revisions.get(sheet.current_revision_id), terms.get(sheet.id, {}))
-            for sheet in sheets]
+    built = (guard(sheet, _builder(sheet, revisions.get(sheet.current_revision_id),
+                                   terms.get(sheet.id, {})))
+             for sheet in sheets)
+    return [doc for doc in built if doc is not None]
 
 
-def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]]) -> dict:
-    """The index document of one sheet (pure: tests can call it without an index)."""
+def _builder(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]]):
+    return lambda with_body: document(sheet, revision, terms, with_body=with_body)
+
+
+def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]], *,
+             with_body: bool = True) -> dict:
+    """The index document of one sheet (pure: tests can call it without an index). Without
+    its body when the body could not be read (search.unindexable)."""
     fields = revision.fields if revision is not None else {}
-    body = plain_text(revision.body if revision is not None else "")
+    body = plain_text(revision.body) if revision is not None and with_body else ""
     title, summary = sheet.title, sheet.summary or ""
     words = " ".join(filter(None, (title, fields.get("local_name", ""), summary, body)))
     # The spelling dictionary: titles and summaries (the words people type), not whole
@@ -119,31 +138,6 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
 def carbon_document_fields(fields: dict) -> dict:
     """IPCC Tier 1 estimates per zone × soil the sheet lists (issue 13; see search.carbon)."""
     return carbon.document_fields(fields)
-
-
-_MARKDOWN = [
-    (re.compile(r"```.*?```", re.S), " "),                      # fenced code
-    (re.compile(r"<[^>\n]{0,500}>"), " "),                        # HTML tags
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),              # images: keep alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),               # links: keep link text
-    (re.compile(r"\[\[([^\]|]+)\|([^\]]+)\]\]"), r"\2"),         # [[slug|label]]
-    (re.compile(r"\[\[([^\]]+)\]\]"), lambda m: m.group(1).replace("-", " ")),
-    (re.compile(r"\[\^[^\]]*\]:?"), " "),                         # footnote marks
-    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # block markers
-    (re.compile(r"^\s*\|?[\s:|-]+\|[\s:|-]*$", re.M), " "),       # table rules
-    (re.compile(r"[*_`~|]+"), " "),                                # emphasis, code, cells
-    # Runs of blanks (a single space is left alone: matching every space was half the time)
-    (re.compile(r"[ \t]{2,}|\t"), " "),
-]
-
-
-def plain_text(markdown: str) -> str:
-    """Readable text of a Markdown body, for indexing and snippets (no HTML survives)."""
-    text = markdown
-    for pattern, replacement in _MARKDOWN:
-        text = pattern.sub(replacement, text)
-    # Lines trimmed, blank ones dropped (as re.sub(r"\s*\n\s*", "\n"), in a third of the time)
-    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -27,6 +27,7 @@ from search.documents import all_documents, count_live, documents_for, fingerpri
 from search.matrix import IndexState, read_state
 from search.schema import STATE_ID
 from search.store import IndexStore
+from search.unindexable import DocumentGuard, settle
 
 GAP_TTL = 3600.0
 # Memory for sorting a rebuild's postings, shared by its processes. Beyond it Whoosh spills
@@ -50,10 +51,13 @@ class CheckReport:
     extra: int
     backlog: int
     fixed: bool
+    # (sheet id, why) of the sheets indexed without their body (search.unindexable)
+    unindexable: tuple[tuple[int, str], ...] = ()
 
     @property
     def in_sync(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.backlog)
+        return not (self.missing or self.stale or self.extra or self.backlog
+                    or self.unindexable)
 
 
 def open_writer(ix: FileIndex, timeout: float) -> SegmentWriter:
@@ -79,23 +83,34 @@ def catch_up(ix: FileIndex, engine: Engine, *, timeout: float = 5.0,
              max_rows: int = BATCH_ROWS) -> int:
     """Apply up to `max_rows` change-log rows the index has not seen; returns how many."""
     writer = open_writer(ix, timeout)
+    guard = DocumentGuard(_folder(ix))
     try:
         with writer.searcher() as searcher:
             known = read_state(searcher)
         with Session(engine) as session:
             rows, state = _pending(session, known, max_rows)
-            documents = documents_for(session, {sheet_id for _id, sheet_id in rows})
+            sheet_ids = {sheet_id for _id, sheet_id in rows}
+            documents = documents_for(session, sheet_ids, guard.build)
+        state.failed = settle(known.failed, guard, sheet_ids)
         if not rows and state.gaps == known.gaps:
             writer.cancel()
+            guard.done()
             return 0
         _apply(writer, documents)
         _write_state(writer, state)
         writer.commit()
+        guard.done()
         return len(rows)
-    except BaseException:
+    except Exception:
+        guard.done()  # not for a stopped process (SystemExit...): its marker must stay
+        raise
+    finally:
         if not writer.is_closed:
             writer.cancel()
-        raise
+
+
+def _folder(ix: FileIndex) -> str | None:
+    return getattr(ix.storage, "folder", None)  # None for an index in memory
 
 
 def catch_up_all(ix: FileIndex, engine: Engine, *, timeout: float = 30.0) -> int:
@@ -163,9 +178,11 @@ def database_fingerprints(session: Session) -> dict[str, str]:
 
 
 def check(ix: FileIndex, engine: Engine, *, fix: bool = True, timeout: float = 30.0,
-          progress: Progress | None = None) -> CheckReport:
+          progress: Progress | None = None, retry_unindexable: bool = False) -> CheckReport:
     """Compare the index with the database (which sheets, at which revision and status) and,
-    with `fix`, re-index whatever differs and apply the change log's backlog."""
+    with `fix`, re-index whatever differs and apply the change log's backlog; with
+    `retry_unindexable` too, try again the sheets that could not be indexed (the command
+    line does; a worker starting up does not, lest a sheet that stops workers stop each)."""
     with Session(engine) as session:
         in_database = database_fingerprints(session)
         with ix.searcher() as searcher:
@@ -177,26 +194,43 @@ def check(ix: FileIndex, engine: Engine, *, fix: bool = True, timeout: float = 3
     extra = in_index.keys() - in_database.keys()
     stale = {key for key in in_database.keys() & in_index.keys()
              if in_database[key] != in_index[key]}
-    report = CheckReport(len(in_database), len(in_index), len(missing), len(stale),
-                         len(extra), backlog, fix)
     if fix:
-        wrong = sorted(int(key) for key in missing | stale | extra)
+        # Sheets that could not be indexed are tried again on demand: the cause may be gone.
+        retried = set(state.failed) if retry_unindexable else set()
+        wrong = sorted({int(key) for key in missing | stale | extra} | retried)
         for start in range(0, len(wrong), BATCH_ROWS):
             chunk = wrong[start:start + BATCH_ROWS]
-            writer = open_writer(ix, timeout)
-            try:
-                with Session(engine) as session:
-                    documents = documents_for(session, chunk)
-                _apply(writer, documents)
-                writer.commit()
-            except BaseException:
-                if not writer.is_closed:
-                    writer.cancel()
-                raise
+            _reindex(ix, engine, chunk, timeout)
             if progress:
                 progress(len(chunk))
         catch_up_all(ix, engine, timeout=timeout)
-    return report
+        with ix.searcher() as searcher:
+            state = read_state(searcher)
+    unindexable = tuple((sheet_id, entry.get("reason", "")) for sheet_id, entry
+                        in sorted(state.failed.items()) if str(sheet_id) in in_database)
+    return CheckReport(len(in_database), len(in_index), len(missing), len(stale),
+                       len(extra), backlog, fix, unindexable)
+
+
+def _reindex(ix: FileIndex, engine: Engine, sheet_ids: list[int], timeout: float) -> None:
+    writer = open_writer(ix, timeout)
+    guard = DocumentGuard(_folder(ix))
+    try:
+        with writer.searcher() as searcher:
+            state = read_state(searcher)  # under the lock: a catch-up may have moved it on
+        with Session(engine) as session:
+            documents = documents_for(session, sheet_ids, guard.build)
+        state.failed = settle(state.failed, guard, set(sheet_ids))
+        _apply(writer, documents)
+        _write_state(writer, state)
+        writer.commit()
+        guard.done()
+    except Exception:
+        guard.done()
+        raise
+    finally:
+        if not writer.is_closed:
+            writer.cancel()
 
 
 # Rebuild -------------------------------------------------------------------------------
@@ -246,12 +280,14 @@ def _fill(ix: FileIndex, engine: Engine, progress, on_total, procs: int, *,
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
         writer = ix.writer(limitmb=limitmb, **options)
         count = 0
+        guard = DocumentGuard(None)  # exceptions only: a rebuild is not run by a web worker
         try:
-            for document in all_documents(session):
+            for document in all_documents(session, guard.build):
                 writer.add_document(**document)
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)
+            state.failed = guard.failed
             writer.add_document(id=STATE_ID, state=state.dumps())
             writer.commit()
         except BaseException:

@@ -58,10 +58,14 @@ class IndexState:
 
     applied: int = 0
     gaps: dict[int, float] = field(default_factory=dict)  # change id -> first seen missing
+    # Sheet id -> {"fingerprint", "reason"}: sheets whose document could not be built
+    # (search.unindexable); they are indexed without their body, and `search check` lists them.
+    failed: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def dumps(self) -> str:
         return json.dumps({"applied": self.applied,
-                           "gaps": {str(key): value for key, value in self.gaps.items()}})
+                           "gaps": {str(key): value for key, value in self.gaps.items()},
+                           "failed": {str(key): value for key, value in self.failed.items()}})
 
     @classmethod
     def loads(cls, text: str | None) -> "IndexState":
@@ -69,7 +73,8 @@ class IndexState:
             return cls()
         data = json.loads(text)
         return cls(int(data.get("applied", 0)),
-                   {int(key): float(value) for key, value in data.get("gaps", {}).items()})
+                   {int(key): float(value) for key, value in data.get("gaps", {}).items()},
+                   {int(key): value for key, value in data.get("failed", {}).items()})
 
 
 def read_state(searcher: Searcher) -> IndexState:

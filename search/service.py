@@ -271,7 +271,8 @@ class SearchService:
         if ix is None:
             raise IndexUnavailable("there is no search index yet: run `search rebuild`")
         try:
-            report = indexer.check(ix, self.engine, fix=fix, progress=progress)
+            report = indexer.check(ix, self.engine, fix=fix, progress=progress,
+                                   retry_unindexable=fix)
             unwritable = None if fix else _write_problem(ix)
         except OSError as error:
             report, unwritable = indexer.check(ix, self.engine, fix=False), str(error)

@@ -11,7 +11,7 @@ from practices.endorsements import EndorsementError
 from practices.models import College, Comment, Endorsement, Thread
 from wiki.auth import acting_user, require
 from wiki.db import get_session
-from wiki.markdown import render_markdown
+from wiki.rendering import render_body
 from wiki.sheets import load_sheet
 
 bp = Blueprint("discussions", __name__)
@@ -114,7 +114,7 @@ def comment_history(comment_id: int):
         abort(404)
     versions = discussions.versions_of(get_session(), comment)
     return render_template("discussions/history.html", comment=comment, thread=found,
-                           sheet=sheet, versions=versions, render=render_markdown)
+                           sheet=sheet, versions=versions, render=render_body)
 
 
 # What each moderation action does, and what it tells the user once done.
@@ -225,7 +225,7 @@ def _thread_page(sheet, found: Thread, form=None, status: int = 200):
     college = db.get(College, found.college_id) if found.college_id else None
     return render_template(
         "discussions/thread.html", sheet=sheet, thread=found, college=college,
-        comments=discussions.comments_of(db, found), render=render_markdown,
+        comments=discussions.comments_of(db, found), render=render_body,
         may_comment=policy.can_comment(user, sheet),
         may_moderate=policy.can_moderate_comments(user),
         may_resolve=policy.can_resolve_thread(user, found.created_by_id),

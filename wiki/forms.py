@@ -17,9 +17,12 @@ from practices.models import Revision
 from practices.sheets import Content
 
 TEXT_KEYS = ("title", "summary", "body")
-REFERENCE_URL = re.compile(r"\s*(https?://\S+|doi:\s*\S+|10\.\d{4,9}/\S+)\s*$", re.IGNORECASE)
+# Possessive quantifiers (and no leading blanks in the URL pattern): a line of ten thousand
+# blanks or "http://" must not make the pattern try every way of splitting it (quadratic).
+REFERENCE_URL = re.compile(r"(https?://\S++|doi:\s*+\S++|10\.\d{4,9}/\S++)\s*+$", re.IGNORECASE)
+MAX_URL_LENGTH = 2_000  # only the end of a reference line is searched for its URL
 NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
-POINT = re.compile(rf"^\s*({NUMBER})\s*[,;\s]\s*({NUMBER})\s*$")
+POINT = re.compile(rf"^\s*+({NUMBER})(?:\s*+[,;]\s*+|\s++)({NUMBER})\s*+$")
 
 
 def values_from_request(form: MultiDict) -> dict[str, Any]:
@@ -77,7 +80,7 @@ def _parse_point(line: str) -> list:
 
 
 def _parse_reference(line: str) -> dict[str, str]:
-    match = REFERENCE_URL.search(line)
+    match = REFERENCE_URL.search(line, max(0, len(line) - MAX_URL_LENGTH))
     if not match:
         return {"citation": line}
     url = match.group(1)

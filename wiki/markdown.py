@@ -1,33 +1,41 @@
 """Render sheet and comment Markdown to sanitised HTML.
 
-The pipeline is: markdown-it (raw HTML disabled, dangerous URLs refused at parse time)
--> a few token rules of our own (wiki links, heading ids, link attributes)
--> nh3 with an explicit allow-list. The sanitiser is the last line of defence: whatever
-a plugin emits, only the tags and attributes listed here can reach a page.
+The pipeline is: markdown-it as set up in practices.markdown (raw HTML disabled, dangerous
+URLs refused at parse time, wiki links, hostile runs neutralised; shared with the search
+index) -> a few token rules of our own (heading ids, link attributes) -> wiki links resolved
+for the reader -> nh3 with an explicit allow-list. The sanitiser is the last line of
+defence: whatever a plugin emits, only the tags and attributes listed here can reach a page.
+Saved revisions are rendered through wiki.render_cache.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+import markdown_it
+import mdit_py_plugins
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
+from practices.markdown import SAFE_URL_SCHEMES, all_tokens, new_parser, wiki_link_targets
 from practices.slugs import MAX_SLUG_LENGTH, slugify
 
-__all__ = ["Heading", "Rendered", "render_markdown", "wiki_link_targets"]
+__all__ = ["Heading", "LinkTarget", "Rendered", "render_markdown", "wiki_link_targets"]
+
+# Names the rendering code: change it whenever a change here alters the HTML of a body, so
+# that cached renderings (wiki.render_cache) are made again. Library versions are in it too.
+RENDERER_VERSION = (f"1/markdown-it-{markdown_it.__version__}"
+                    f"/plugins-{mdit_py_plugins.__version__}/nh3-{nh3.__version__}")
 
 
 @dataclass(frozen=True)
@@ -44,82 +52,39 @@ class Rendered:
     links: frozenset[str]  # slugs of the wiki links found, for backlinks
 
 
-# --- URL policy --------------------------------------------------------------------------
-
-SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
-# Browsers drop ASCII whitespace and control characters while reading a URL, so
-# "java\tscript:" is javascript: to them; we strip the same characters before judging.
-_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def is_safe_url(url: str) -> bool:
-    """Relative URLs and http(s)/mailto pass; any other scheme (javascript:, data:...) fails.
-
-    markdown-it has already decoded entities and percent-encoded the URL, so we decode the
-    percent-escapes too: what we judge is what a browser would end up reading.
-    """
-    seen_by_browser = _IGNORED_BY_BROWSERS.sub("", unquote(url)).lower()
-    scheme = _SCHEME.match(seen_by_browser)
-    return scheme is None or scheme.group(1) in SAFE_URL_SCHEMES
-
-
 def _is_external(href: str) -> bool:
     parts = urlsplit(href)
     return bool(parts.netloc) and parts.scheme in {"", "http", "https"}
 
 
-# --- Wiki links: [[slug]] and [[slug|text]] ------------------------------------------------
+# --- Wiki links (parsed in practices.markdown, resolved here for the reader) ---------------
 
-# A wiki link never spans more than this; bounding the look-ahead keeps a line of ten
-# thousand "[[" linear instead of quadratic.
-MAX_WIKI_LINK_LENGTH = 300
 MISSING_PAGE_TITLE = "This page does not exist yet"
 
 
-def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
-    start = state.pos
-    if not state.src.startswith("[[", start):
-        return False
-    body_start = start + 2
-    search_end = min(state.posMax, body_start + MAX_WIKI_LINK_LENGTH + 2)
-    body_end = state.src.find("]]", body_start, search_end)
-    if body_end < 0:
-        return False
-    body = state.src[body_start:body_end]
-    if "[" in body or "]" in body or "\n" in body:
-        return False
-    target, _, label = body.partition("|")
-    slug = slugify(target)
-    if not slug:
-        return False  # "[[]]" and "[[!!]]" stay literal text
-    if not silent:
-        _push_wiki_link(state, slug, label.strip() or target.strip(), labelled=bool(label.strip()))
-    state.pos = body_end + 2
-    return True
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a wiki link shows a reader: where it goes, and the sheet's title if the reader
+    may see the sheet (None: the link renders as to a page that does not exist)."""
 
-
-def _push_wiki_link(state: StateInline, slug: str, label: str, *, labelled: bool) -> None:
-    link_open = state.push("wikilink_open", "a", 1)
-    link_open.meta["slug"] = slug
-    link_open.meta["labelled"] = labelled
-    state.push("text", "", 0).content = label
-    state.push("wikilink_close", "a", -1)
+    href: str
+    title: str | None
 
 
 def _render_wiki_link_open(
     renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     # Resolved at render time, not parse time, so wiki_link_targets() never asks the
-    # database whether pages exist.
+    # database whether pages exist. A sheet the reader may not see renders exactly as a
+    # missing one: a draft's title, or even that the slug is taken, must not leak.
     token = tokens[idx]
     slug = token.meta["slug"]
-    token.attrSet("href", env["page_url"](slug))
-    if env["page_exists"](slug):
+    target = env["wiki_links_resolved"][slug]
+    token.attrSet("href", target.href)
+    if target.title is not None:
         token.attrSet("class", "wikilink")
-        title = env["page_title"](slug)
-        if title and not token.meta["labelled"]:  # [[zai-pits]] reads as the sheet's title
-            tokens[idx + 1].content = title
+        if target.title and not token.meta["labelled"]:  # [[zai-pits]] reads as the title
+            tokens[idx + 1].content = target.title
     else:
         token.attrSet("class", "wikilink missing")
         token.attrSet("title", MISSING_PAGE_TITLE)
@@ -197,7 +162,7 @@ TABLE_ALIGNMENTS = {f"text-align:{side}": f"align-{side}" for side in ("left", "
 
 def _attributes_rule(state: StateCore) -> None:
     links: set[str] = set()
-    for token in _all_tokens(state.tokens):
+    for token in all_tokens(state.tokens):
         if token.type == "link_open" and _is_external(str(token.attrGet("href") or "")):
             token.attrSet("rel", "nofollow noopener")
         elif token.type == "image":
@@ -207,13 +172,6 @@ def _attributes_rule(state: StateCore) -> None:
         elif token.type == "wikilink_open":
             links.add(token.meta["slug"])
     state.env["wiki_links"] = frozenset(links)
-
-
-def _all_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from token.children
 
 
 def _alignment_to_class(cell: Token) -> None:
@@ -229,18 +187,43 @@ def _alignment_to_class(cell: Token) -> None:
 @cache
 def _parser() -> MarkdownIt:
     """Built once: the instance is only read afterwards, and all per-call state is in env."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    # Inline footnotes (^[...]) are left out: nobody asked for them, and they double the
-    # parsing cost of bracket-heavy input.
-    md.use(footnote_plugin, inline=False)
-    md.use(tasklists_plugin)  # checkboxes are rendered disabled by default
-    md.validateLink = is_safe_url  # type: ignore[method-assign]
-    md.inline.ruler.before("link", "wikilink", _wiki_link_rule)
+    md = new_parser()
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.core.ruler.push("link_attributes", _attributes_rule)
     md.add_render_rule("wikilink_open", _render_wiki_link_open)
+    md.add_render_rule("text", _render_text)
+    for code in ("code_inline", "code_block", "fence"):
+        md.add_render_rule(code, _cutting_ampersands(md.renderer.rules[code]))
     return md
+
+
+# The sanitiser (html5ever) takes more than linear time on one text node holding thousands
+# of "&amp;" (300 kB of "&": 1 s, 1 MB: 10 s) and linear time on the same text cut into
+# nodes: so text and code with that many ampersands are cut by empty spans nobody sees.
+AMPERSANDS_PER_NODE = 1_000
+
+
+def _cut_ampersands(html: str) -> str:
+    """`html` (escaped text) with an empty span after every AMPERSANDS_PER_NODE-th "&amp;"."""
+    if html.count("&amp;") <= AMPERSANDS_PER_NODE:
+        return html
+    pieces = html.split("&amp;")
+    groups = ("&amp;".join(pieces[start:start + AMPERSANDS_PER_NODE])
+              for start in range(0, len(pieces), AMPERSANDS_PER_NODE))
+    return "&amp;<span></span>".join(groups)
+
+
+def _render_text(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return _cut_ampersands(escapeHtml(tokens[idx].content))
+
+
+def _cutting_ampersands(default_rule):
+    def rule(renderer, tokens, idx, options, env) -> str:
+        return _cut_ampersands(default_rule(tokens, idx, options, env))
+
+    return rule
 
 
 # --- Sanitiser ------------------------------------------------------------------------
@@ -305,26 +288,22 @@ def sanitise(html: str) -> str:
 
 # --- Public API -----------------------------------------------------------------------
 
+Resolver = Callable[[frozenset[str]], Mapping[str, LinkTarget]]
 
-def render_markdown(
-    text: str,
-    *,
-    page_exists: Callable[[str], bool] = lambda slug: True,
-    page_url: Callable[[str], str] = lambda slug: f"/practices/{slug}",
-    page_title: Callable[[str], str | None] = lambda slug: None,
-) -> Rendered:
+
+def _all_exist(slugs: frozenset[str]) -> dict[str, LinkTarget]:
+    return {slug: LinkTarget(f"/practices/{slug}", "") for slug in slugs}
+
+
+def render_markdown(text: str, *, resolve: Resolver = _all_exist) -> Rendered:
     """Render Markdown to sanitised HTML, with its table of contents and wiki links.
 
-    A wiki link without a label shows `page_title(slug)` when there is one."""
+    `resolve` gets every wiki link's slug at once (one query for the page) and says where
+    each goes and what it shows the reader: a title (a link without a label reads as the
+    title; "" keeps the slug as written) or None for a page that does not exist for them."""
     md = _parser()
-    env: EnvType = {"page_exists": page_exists, "page_url": page_url, "page_title": page_title}
+    env: EnvType = {}
     tokens = md.parse(text, env)
+    env["wiki_links_resolved"] = resolve(env["wiki_links"])
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html=sanitise(html), toc=env["toc"], links=env["wiki_links"])
-
-
-def wiki_link_targets(text: str) -> set[str]:
-    """Slugs that `text` links to with [[...]], found by parsing only (no rendering)."""
-    env: EnvType = {}
-    _parser().parse(text, env)
-    return set(env["wiki_links"])

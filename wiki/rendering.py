@@ -3,7 +3,7 @@
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -12,17 +12,37 @@ from practices import sheets
 from practices.diff import as_text
 from practices.fields import FIELDS, FIELDS_BY_NAME, SECTIONS
 from practices.impacts import IMPACT_INDICATORS, impact_label
+from practices.models import Revision
 from practices.vocab import vocabulary
+from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
-from wiki.markdown import Rendered, render_markdown, wiki_link_targets
+from wiki.markdown import LinkTarget, Rendered, Resolver, render_markdown
+from wiki.render_cache import RevisionRenderer
+
+
+def links_for_reader() -> Resolver:
+    """Resolves wiki links for whoever reads the page: a sheet they may not see (someone
+    else's draft) renders exactly like one that does not exist."""
+    db, reader = get_session(), acting_user()
+
+    def resolve(slugs: frozenset[str]) -> dict[str, LinkTarget]:
+        titles = sheets.visible_link_titles(db, slugs, reader)
+        return {slug: LinkTarget(url_for("sheets.view", slug=slug), titles.get(slug))
+                for slug in slugs}
+
+    return resolve
 
 
 def render_body(text: str) -> Rendered:
-    """Markdown to safe HTML; wiki links to sheets that do not exist are marked missing."""
-    titles = sheets.link_titles(get_session(), wiki_link_targets(text))
-    return render_markdown(text, page_exists=titles.__contains__, page_title=titles.get,
-                           page_url=lambda slug: url_for("sheets.view", slug=slug))
+    """Markdown (a preview, a comment) to safe HTML, wiki links resolved for the reader."""
+    return render_markdown(text, resolve=links_for_reader())
+
+
+def render_revision(revision: Revision) -> Rendered:
+    """A saved revision's body, from the render cache when it was shown before."""
+    renderer: RevisionRenderer = current_app.extensions["revision_renderer"]
+    return renderer.render(get_session(), revision, links_for_reader())
 
 
 def term_label(code: str, vocabulary_name: str) -> str:
@@ -129,6 +149,7 @@ def rainfall_range(fields: dict) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["revision_renderer"] = RevisionRenderer(app.extensions["engine"])
     app.jinja_env.globals.update(
         FIELDS=FIELDS, SECTIONS=SECTIONS, IMPACT_INDICATORS=IMPACT_INDICATORS,
         field_label=field_label, vocabulary_choices=vocabulary_choices, term_label=term_label,

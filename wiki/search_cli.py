@@ -84,6 +84,8 @@ def check(report_only: bool):
                    f"{report.backlog}.")
         if not report.unwritable:
             click.echo("Caught up." if report.fixed else "Nothing changed (--report-only).")
+    for sheet_id, reason in report.unindexable:
+        click.echo(f"Sheet {sheet_id} could not be indexed (it is, without its text): {reason}")
     if report.unwritable:
         raise click.ClickException(
             f"The search index cannot be written ({report.unwritable}): search is behind "

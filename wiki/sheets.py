@@ -13,7 +13,7 @@ from wiki import carbon_panel, forms
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.input_guard import database_int
-from wiki.rendering import describe_for_diff, render_body
+from wiki.rendering import describe_for_diff, render_body, render_revision
 
 bp = Blueprint("sheets", __name__, url_prefix="/practices")
 
@@ -42,10 +42,11 @@ def view(slug: str):
         return redirect(url_for(".view", slug=sheet.slug), 301)
     if sheet.is_deleted:
         return render_template("sheets/deleted.html", sheet=sheet,
+                               may_see_title=policy.can_see_title(acting_user(), sheet),
                                may_restore=policy.can_restore(acting_user(), sheet)), 410
     revision = sheets.current_revision(db, sheet)
     return render_template(
-        "sheets/view.html", sheet=sheet, revision=revision, rendered=render_body(revision.body),
+        "sheets/view.html", sheet=sheet, revision=revision, rendered=render_revision(revision),
         author=db.get(User, revision.author_id) if revision.author_id else None,
         organization=db.get(Organization, sheet.organization_id) if sheet.organization_id else None,
         translations=_translations(sheet), user=acting_user(), policy=policy,
@@ -145,7 +146,7 @@ def revision(slug: str, number: int):
     sheet = load_sheet(slug)
     revision = sheets.revision_by_number(db, sheet, number) or abort(404)
     return render_template("sheets/revision.html", sheet=sheet, revision=revision,
-                           rendered=render_body(revision.body),
+                           rendered=render_revision(revision),
                            author=db.get(User, revision.author_id) if revision.author_id else None,
                            may_revert=policy.can_revert(acting_user(), sheet))
 

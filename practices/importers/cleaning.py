@@ -15,8 +15,10 @@ import re
 
 _SCRIPTS = re.compile(r"<(script|style|iframe|object|embed|template)\b.*?(</\1\s*>|$)",
                       re.IGNORECASE | re.DOTALL)
-_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<!--.*?-->", re.DOTALL)
+# A tag never holds a "<", and a comment left open runs to the end (as browsers read it):
+# otherwise each of a thousand "<br" or "<!--" would scan the rest of the text (quadratic).
+_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<!--.*?(?:-->|\Z)", re.DOTALL)
 _EMAIL = re.compile(r"(mailto:)?(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
 # A number written with an international prefix, or one that a label calls a phone number.
 _PHONE = re.compile(

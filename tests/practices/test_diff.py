@@ -37,3 +37,26 @@ def test_compare_uses_the_describer_for_labels():
     diff = compare(revision(countries=["BF"]), revision(countries=["NE"]),
                    describe=lambda name, value: ",".join(value or []).replace("NE", "Niger"))
     assert Chunk("insert", "Niger") in diff.changes[0].chunks
+
+
+def _sides(chunks) -> tuple[str, str]:
+    old = "".join(c.text for c in chunks if c.op != "insert")
+    new = "".join(c.text for c in chunks if c.op != "delete")
+    return old, new
+
+
+def test_two_long_unrelated_bodies_are_shown_removed_and_added_whole():
+    # Word by word, difflib costs the product of the lengths: minutes for two such bodies.
+    old = " ".join(f"w{n % 51}" for n in range(0, 150_000, 7))
+    new = " ".join(f"w{n % 53}" for n in range(0, 150_000, 3))
+    chunks = word_diff(old, new)
+    assert _sides(chunks) == (old, new)
+    assert [chunk.op for chunk in chunks] == ["delete", "insert"]
+
+
+def test_a_small_edit_in_a_long_body_is_still_shown_word_by_word():
+    old = "\n".join(f"Line {n} about zai pits and compost." for n in range(20_000))
+    new = old.replace("Line 700 about zai pits", "Line 700 about half-moons")
+    chunks = word_diff(old, new)
+    assert _sides(chunks) == (old, new)
+    assert Chunk("delete", "zai pits") in chunks and Chunk("insert", "half-moons") in chunks

@@ -1,7 +1,7 @@
 """upload store: uploaded files in the database, content-addressed by sha256
 
-Revision ID: 0009_upload_store
-Revises: 0006
+Revision ID: 0008_upload_store
+Revises: 0007_render_cache
 Create Date: 2026-12-05 15:00:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0009_upload_store'
-down_revision = '0006'
+revision = '0008_upload_store'
+down_revision = '0007_render_cache'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """import run liveness: the host and process running an import, and its last heartbeat
 
-Revision ID: 0010_import_run_liveness
-Revises: 0006
+Revision ID: 0009_import_run_liveness
+Revises: 0008_upload_store
 Create Date: 2026-12-05 15:00:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0010_import_run_liveness'
-down_revision = '0006'
+revision = '0009_import_run_liveness'
+down_revision = '0008_upload_store'
 branch_labels = None
 depends_on = None
 
