@@ -18,6 +18,7 @@ from wiki import (
     imports,
     mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
+    measures,
     notifications,
     organizations,
     rendering,
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     notifications.init_app(app)  # issue 6: watching, notifications, e-mail
     api.init_app(app)  # issue 7: JSON API under /api/v1/ and its OpenAPI document
     app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
+    app.register_blueprint(measures.bp)  # issue 14: partners' measures in the field
     from wiki import cli
 
     cli.register(app)
