@@ -32,13 +32,26 @@ def ring(arcs, indexes) -> list[list[float]]:
     return points
 
 
+def unwrap(points: list[list[float]]) -> list[list[float]]:
+    """Rings cut at the antimeridian (Fiji, Chukotka) would be drawn straight across the world:
+    make their longitudes continuous instead (past 180 where needed). Rings around a pole
+    (Antarctica) really span every longitude and stay as they are."""
+    lons = [points[0][0]]
+    for lon, _lat in points[1:]:
+        step = lon - lons[-1]
+        lons.append(lon - 360 * round(step / 360))
+    if max(lons) - min(lons) >= 300:
+        return points
+    return [[round(lon, 3), lat] for lon, (_old, lat) in zip(lons, points, strict=True)]
+
+
 def geometry(arcs, geom: dict) -> dict | None:
     if geom["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": [ring(arcs, r) for r in geom["arcs"]]}
+        return {"type": "Polygon", "coordinates": [unwrap(ring(arcs, r)) for r in geom["arcs"]]}
     if geom["type"] == "MultiPolygon":
         return {
             "type": "MultiPolygon",
-            "coordinates": [[ring(arcs, r) for r in poly] for poly in geom["arcs"]],
+            "coordinates": [[unwrap(ring(arcs, r)) for r in poly] for poly in geom["arcs"]],
         }
     return None
 

@@ -78,7 +78,7 @@ def world_map():
     measures = [feature["properties"] for feature in map_features.measure_features(
         db, user, map_features.MeasureFilters())]
     practice_params = urlencode(replace(search_request, page=1).params(), doseq=True)
-    org_params = {f"org_{name}": value for name, value in vars(org_filters).items() if value}
+    org_params = {name: value for name, value in vars(org_filters).items() if value}  # the API's
     return render_template(
         "map.html", req=search_request,
         sheets=sorted(located_sheets.values(), key=lambda sheet: sheet.title.lower()),

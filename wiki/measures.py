@@ -105,11 +105,12 @@ def _defaults_from_sheet(slug: str) -> dict:
     fields = (current_revision(db, sheet).fields if sheet.current_revision_id else {}) or {}
     countries = fields.get("countries") or []
     zones = fields.get("ipcc_climate_zones") or []
+    soils = fields.get("ipcc_soil_classes") or []
     return {
         "sheets": [sheet.slug],
         "country": countries[0] if countries else "",
         "climate_zone": zones[0] if zones else "",
-        "soil_class": fields.get("ipcc_soil_class") or "",
+        "soil_class": soils[0] if soils else "",
         "land_use": getattr(sheet, "carbon_land_use", None) or "",
         "baseline": list(getattr(sheet, "carbon_baseline", None) or []),
         "practice": list(getattr(sheet, "carbon_practice", None) or []),

@@ -131,3 +131,8 @@ def test_odd_layer_filters_give_an_empty_layer_not_an_error(client, query):
     with client.get(f"/api/v1/map/features?{query}") as response:
         assert response.status_code == 200
         assert response.get_json()["features"] == []
+
+
+def test_the_organisation_filters_of_the_page_reach_the_organisations_layer(client):
+    page = client.get("/map?org_college=research&org_standing=other").text
+    assert 'data-org-params="standing=other&amp;college=research"' in page

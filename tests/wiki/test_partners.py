@@ -278,8 +278,9 @@ def test_geojson_features_equal_the_database(
 ):
     from tests.conftest import empty_tables
 
-    empty_tables(app.extensions["engine"])  # each example starts from an empty wiki
+    session.rollback()  # release its locks: PostgreSQL's TRUNCATE would wait for them
     session.expunge_all()
+    empty_tables(app.extensions["engine"])  # each example starts from an empty wiki
     # Ids restart after TRUNCATE, so an old generation could come back: a real wiki's ids
     # only grow (the cache's key), a test's do not.
     app.extensions.pop("map_cache", None)
