@@ -166,6 +166,9 @@ def document() -> dict:
             if "requestBody" not in operation and operation.get(
                     "operationId") not in OWN_422:  # spectree adds its 422 to every operation
                 operation["responses"].pop("422", None)
+            if operation.get("operationId") == "getMapFeatures":  # issue 14: GeoJSON's own type
+                content = operation["responses"]["200"]["content"]
+                content["application/geo+json"] = content.pop("application/json")
             if operation.get("operationId") == "getPractice":
                 operation["parameters"].append(IF_NONE_MATCH)
                 operation["responses"]["304"] = {"description": "Not modified (the ETag "
