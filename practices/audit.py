@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from practices.models import AuditEvent, College, Organization, Sheet, User
+from practices.models import AuditEvent, College, Measure, Organization, Sheet, User
 
-TARGET_TYPES = {Sheet: "sheet", User: "user", Organization: "organization", College: "college"}
+TARGET_TYPES = {Sheet: "sheet", User: "user", Organization: "organization", College: "college",
+                Measure: "measure"}
 
 
 def record(session: Session, actor: User | None, action: str, target, reason: str = "",

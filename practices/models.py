@@ -49,6 +49,13 @@ class Organization(SQLModel, table=True):
     # a merged organisation points at the one that absorbed its members and sheets.
     review_edits: bool = Field(default=False)
     merged_into_id: int | None = Field(default=None, foreign_key="organizations.id")
+    # Profile ("stand", issue 14): kept current here; every change is an OrganizationRevision.
+    standing: str | None = Field(default=None, max_length=40, index=True)
+    description: str = Field(default="", sa_type=Text)
+    locations: list[list[float]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    # No foreign key: uploads -> users -> organizations would make a cycle of foreign keys.
+    logo_upload_id: int | None = Field(default=None)
 
 
 def new_session_token() -> str:
@@ -510,3 +517,115 @@ class RenderedRevision(SQLModel, table=True):
     toc: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Organisation profiles and measures (issue 14) --------------------------------------------
+
+
+class OrganizationCollege(SQLModel, table=True):
+    """An organisation takes part in a college (its profile lists it; the directory filters)."""
+
+    __tablename__ = "organization_colleges"
+
+    organization_id: int = Field(foreign_key="organizations.id", primary_key=True)
+    college_id: int = Field(foreign_key="colleges.id", primary_key=True, index=True)
+
+
+class OrganizationManager(SQLModel, table=True):
+    """A user who may edit this organisation's profile and measures (granted by an admin or
+    moderator)."""
+
+    __tablename__ = "organization_managers"
+
+    organization_id: int = Field(foreign_key="organizations.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+    granted_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OrganizationRevision(SQLModel, table=True):
+    """One save of an organisation's profile: a snapshot of every profile field."""
+
+    __tablename__ = "organization_revisions"
+    __table_args__ = (UniqueConstraint("organization_id", "number",
+                                       name="uq_organization_revision_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organizations.id", index=True)
+    number: int
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    edit_summary: str = Field(default="", max_length=300)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class MeasureState:
+    """Publication of a measure: the same workflow as sheets."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    ALL = (DRAFT, IN_REVIEW, PUBLISHED)
+
+
+class Measure(SQLModel, table=True):
+    """Where an organisation applies practices in the field, with its IPCC Tier 1 estimate."""
+
+    __tablename__ = "measures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organizations.id", index=True)
+    title: str = Field(max_length=200)
+    state: str = Field(default=MeasureState.DRAFT, max_length=20, index=True)
+    status: str = Field(default="ongoing", max_length=20)  # planned | ongoing | completed
+    country: str | None = Field(default=None, max_length=2, index=True)
+    locations: list[list[float]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    area_ha: float | None = Field(default=None)
+    start_year: int | None = Field(default=None)
+    end_year: int | None = Field(default=None)
+    # Management in the estimator's terms (practices.carbon), baseline -> practice.
+    land_use: str | None = Field(default=None, max_length=20)
+    climate_zone: str | None = Field(default=None, max_length=40)
+    soil_class: str | None = Field(default=None, max_length=40)
+    baseline: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    practice: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    edition: str = Field(default="2019", max_length=8)
+    # Measured soil organic carbon, when the organisation has it.
+    soc_baseline_t_c_ha: float | None = Field(default=None)
+    soc_change_t_c_ha_yr: float | None = Field(default=None)
+    soc_depth_cm: float | None = Field(default=None)
+    soc_years: float | None = Field(default=None)
+    soc_method: str = Field(default="", max_length=300)
+    # The estimate, recomputed on every save (None: no IPCC default or not enough data).
+    estimated_t_c_ha_yr: float | None = Field(default=None)
+    estimated_per_mille_yr: float | None = Field(default=None)
+    estimated_t_c_yr: float | None = Field(default=None)
+    estimate_note: str = Field(default="", max_length=300)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class MeasureSheet(SQLModel, table=True):
+    """A practice sheet a measure applies."""
+
+    __tablename__ = "measure_sheets"
+
+    measure_id: int = Field(foreign_key="measures.id", primary_key=True)
+    sheet_id: int = Field(foreign_key="sheets.id", primary_key=True, index=True)
+
+
+class MeasureRevision(SQLModel, table=True):
+    """One save of a measure: a snapshot of its fields."""
+
+    __tablename__ = "measure_revisions"
+    __table_args__ = (UniqueConstraint("measure_id", "number", name="uq_measure_revision_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measures.id", index=True)
+    number: int
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    edit_summary: str = Field(default="", max_length=300)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -223,6 +223,41 @@ def can_withdraw_endorsement(user: User | None, college_id: int,
     return (_at_least(user, Role.MODERATOR) and college_id in member_of) or can_administer(user)
 
 
+# Organisation profiles and measures (issue 14) ------------------------------------------
+# Callers pass the ids of the organisations the user manages (practices.profiles.managed_ids).
+
+
+def can_edit_profile(user: User | None, organization_id: int | None,
+                     managed: frozenset[int] = frozenset()) -> bool:
+    """An organisation's own managers edit its profile and its measures; so do moderators."""
+    if _at_least(user, Role.MODERATOR):
+        return True
+    return _at_least(user, Role.CONTRIBUTOR) and organization_id in managed
+
+
+def can_grant_managers(user: User | None) -> bool:
+    return _at_least(user, Role.MODERATOR)
+
+
+def can_view_measure(user: User | None, measure, managed: frozenset[int] = frozenset()) -> bool:
+    """Published measures are public; drafts are seen by their organisation's managers and
+    members, and by moderators."""
+    if measure.state == "published":
+        return True
+    if _at_least(user, Role.MODERATOR):
+        return True
+    return _at_least(user, Role.CONTRIBUTOR) and (
+        measure.organization_id in managed or user.organization_id == measure.organization_id)
+
+
+def can_edit_measure(user: User | None, measure, managed: frozenset[int] = frozenset()) -> bool:
+    return can_edit_profile(user, measure.organization_id, managed)
+
+
+def can_publish_measure(user: User | None, measure) -> bool:
+    return _at_least(user, Role.MODERATOR) and measure.state != "published"
+
+
 # One entry point -----------------------------------------------------------------------
 
 SHEET_ACTIONS: dict[str, Callable[[User | None, Sheet], bool]] = {

@@ -20,6 +20,7 @@ from wiki import (
     input_guard,
     mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
+    measures,
     notifications,
     operations,
     organizations,
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     operations.init_app(app)  # issue 12: /healthz, /readyz, request ids, JSON logs
     caching.init_app(app)  # issue 12: compression, hashed static URLs, ETags, Cache-Control
     app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
+    app.register_blueprint(measures.bp)  # issue 14: partners' measures in the field
     from wiki import cli
 
     cli.register(app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from practices import accounts, audit, discussions, endorsements, sheets
+from practices import accounts, audit, discussions, endorsements, measures, profiles, sheets
 from practices.models import College, Organization, Role, Sheet, SheetStatus, User
 
 HERE = Path(__file__).parent
@@ -59,7 +59,33 @@ def load(session: Session) -> DemoResult:
         sheet = _create_sheet(session, record, author, organizations)
         _record_review(session, sheet, author, users[Role.MODERATOR])
     _create_discussions(session, users)
+    _create_partners(session, users)
     return DemoResult(len(records), credentials)
+
+
+def _create_partners(session: Session, users: dict[str, User]) -> None:
+    """Profiles ("stands") and measures of the demo organisations (issue 14); the demo
+    contributor manages the first organisation, so the demo shows how managers work."""
+    data = tomllib.loads((HERE / "partners.toml").read_text("utf-8"))
+    moderator = users[Role.MODERATOR]
+    found = {org.slug: org for org in session.exec(select(Organization))}
+    for entry in data["profiles"]:
+        organization = found[entry.pop("slug")]
+        entry["country"] = organization.country
+        profiles.revise(session, organization, entry, author=moderator, summary="Demo data")
+    contributor = users[Role.CONTRIBUTOR]
+    if contributor.organization_id:
+        profiles.grant_manager(session, session.get(Organization, contributor.organization_id),
+                               contributor, actor=moderator)
+    for entry in data["measures"]:
+        state = entry.pop("state")
+        organization = found[entry.pop("organization")]
+        measure = measures.create(session, organization, entry, author=moderator,
+                                  summary="Demo data")
+        if state == "published":
+            measures.publish(session, measure, actor=moderator)
+        elif state == "in_review":
+            measure.state = state
 
 
 def _create_discussions(session: Session, users: dict[str, User]) -> None:

@@ -4,7 +4,7 @@ account."""
 from flask import request, url_for
 from flask_babel import gettext as _
 
-from practices import organizations
+from practices import organizations, profiles
 from practices.models import College, Organization, Sheet
 from practices.vocab import VOCABULARIES
 from wiki.api import bp
@@ -61,9 +61,12 @@ def _sheet_refs(sheets: list[Sheet]) -> list[SheetRef]:
                      url=url_for("api.get_practice", slug=sheet.slug)) for sheet in sheets]
 
 
-def _organization(row: Organization, members: dict[int, int]) -> dict:
+def _organization(row: Organization, members: dict[int, int],
+                  colleges: dict[int, list[str]]) -> dict:
     return {"slug": row.slug, "name": row.name, "kind": row.kind, "country": row.country,
-            "website": row.website, "active": row.active, "members": members.get(row.id, 0)}
+            "website": row.website, "active": row.active, "members": members.get(row.id, 0),
+            "standing": row.standing, "colleges": sorted(colleges.get(row.id, [])),
+            "locations": list(row.locations or [])}
 
 
 def _college(row: College, members: dict[int, int]) -> dict:
@@ -78,7 +81,8 @@ def list_organizations():
     """The active partner organisations"""
     db = get_session()
     members = organizations.member_counts(db, Organization)
-    return OrganizationList(items=[OrganizationOut(**_organization(row, members))
+    colleges = profiles.college_map(db)
+    return OrganizationList(items=[OrganizationOut(**_organization(row, members, colleges))
                                    for row in organizations.listing(db, Organization)])
 
 
@@ -92,8 +96,11 @@ def get_organization(slug: str):
     if row is None:
         raise ApiError(404, _("There is no organisation %(slug)s.", slug=slug))
     members = organizations.member_counts(db, Organization)
-    return OrganizationDetail(**_organization(row, members), sheets=_sheet_refs(
-        organizations.sheets_of(db, row, acting_user())))
+    return OrganizationDetail(
+        **_organization(row, members, profiles.college_map(db)),
+        sheets=_sheet_refs(organizations.sheets_of(db, row, acting_user())),
+        description=row.description or "",
+        measures_url=url_for("api.list_organization_measures", slug=row.slug))
 
 
 @bp.get("/colleges")

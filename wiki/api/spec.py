@@ -170,6 +170,9 @@ def document() -> dict:
                 operation["responses"].pop("422", None)
             if operation.get("operationId") in OPTIONAL_BODIES:
                 operation["requestBody"]["required"] = False
+            if operation.get("operationId") == "getMapFeatures":  # issue 14: GeoJSON's own type
+                content = operation["responses"]["200"]["content"]
+                content["application/geo+json"] = content.pop("application/json")
             if operation.get("operationId") == "getPractice":
                 operation["parameters"].append(IF_NONE_MATCH)
                 operation["responses"]["304"] = {"description": "Not modified (the ETag "

@@ -38,10 +38,15 @@ class OrganizationOut(BaseModel):
     website: str | None
     active: bool
     members: int
+    standing: str | None = None
+    colleges: list[str] = []
+    locations: list[list[float]] = []
 
 
 class OrganizationDetail(OrganizationOut):
     sheets: list[SheetRef]
+    description: str = ""
+    measures_url: str = ""
 
 
 class OrganizationList(BaseModel):

@@ -1,0 +1,185 @@
+"""Measures as a table (CSV or XLSX), one measure per row, for import and export.
+
+The columns are the measure's field names. Multi-valued cells (sheets, baseline, practice,
+locations) separate values with ";"; locations are "latitude, longitude". A row with any
+problem is rejected as a whole, with "column: problem" lines; a dry run reports what would
+happen and writes nothing. An export re-imports (as new drafts).
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from practices import measures
+from practices.importers.table import read_rows
+from practices.models import Measure, Organization, User
+
+SEPARATOR = ";"
+MULTIPLE = ("sheets", "baseline", "practice", "locations")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+COLUMNS = (
+    Column("title", "Name of the measure (required)."),
+    Column("sheets", "Slugs of the published practice sheets it applies, separated by ;"),
+    Column("status", "planned, ongoing or completed."),
+    Column("country", "ISO 3166-1 alpha-2 code, e.g. BF."),
+    Column("locations", "Points as latitude, longitude separated by ; (e.g. 13.58, -2.37)"),
+    Column("area_ha", "Area in hectares."),
+    Column("start_year", "Year the measure started."),
+    Column("end_year", "Year it ended or will end."),
+    Column("land_use", "cropland or grazing-land (IPCC terms of the carbon estimator)."),
+    Column("climate_zone", "IPCC climate zone code, e.g. tropical-dry."),
+    Column("soil_class", "IPCC soil class code, e.g. low-activity-clay."),
+    Column("baseline", "Management levels before, separated by ;"),
+    Column("practice", "Management levels with the practice, separated by ;"),
+    Column("edition", "2019 (default) or 2006 edition of the IPCC tables."),
+    Column("soc_baseline_t_c_ha", "Measured SOC stock before (t C/ha)."),
+    Column("soc_change_t_c_ha_yr", "Measured SOC change (t C/ha/yr)."),
+    Column("soc_depth_cm", "Depth of the SOC measurement (cm)."),
+    Column("soc_years", "Years the change was measured over."),
+    Column("soc_method", "How the SOC was measured."),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+
+
+class Unreadable(Exception):
+    """The file is not a CSV or XLSX table we can read."""
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    title: str
+    outcome: str  # created | rejected
+    problems: list[str] = field(default_factory=list)
+    measure_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+
+def values_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row as the raw values measures.clean() takes."""
+    values: dict[str, Any] = {}
+    for name in COLUMN_NAMES:
+        cell = row.get(name)
+        text = "" if cell is None else str(cell).strip()
+        if name in MULTIPLE:
+            parts = [part.strip() for part in text.split(SEPARATOR) if part.strip()]
+            values[name] = [_point(part) for part in parts] if name == "locations" else parts
+        else:
+            values[name] = text
+    return values
+
+
+def _point(text: str) -> list:
+    try:
+        lat, lon = (float(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        return [text]  # the validator reports a malformed point
+    return [lon, lat]
+
+
+def import_rows(
+    session: Session,
+    organization: Organization,
+    path: Path,
+    *,
+    author: User | None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Create one draft measure per valid row; a dry run only checks (caller rolls back)."""
+    outcomes = []
+    try:
+        rows = list(read_rows(path))
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, OSError) as problem:
+        raise Unreadable(str(problem)) from None
+    for number, row in rows:
+        values = values_of(row)
+        try:
+            # clean() refuses a row before create() writes anything of it
+            measure = measures.create(
+                session, organization, values, author=author, summary="import"
+            )
+            outcomes.append(
+                RowOutcome(
+                    number, values["title"], "created", measure_id=None if dry_run else measure.id
+                )
+            )
+        except measures.MeasureError as refused:
+            outcomes.append(
+                RowOutcome(
+                    number,
+                    values["title"],
+                    "rejected",
+                    [f"{name}: {message}" for name, message in refused.errors.items()],
+                )
+            )
+    return ImportReport(outcomes)
+
+
+def row_of(session: Session, measure: Measure) -> dict[str, str]:
+    values = measures.snapshot(session, measure)
+    row = {}
+    for name in COLUMN_NAMES:
+        value = values.get(name)
+        if name == "locations":
+            row[name] = f"{SEPARATOR} ".join(f"{lat:g}, {lon:g}" for lon, lat in value or [])
+        elif name in MULTIPLE:
+            row[name] = f"{SEPARATOR} ".join(value or [])
+        elif isinstance(value, float):
+            row[name] = f"{value:g}"
+        else:
+            row[name] = "" if value is None else str(value)
+    return row
+
+
+def to_csv(session: Session, rows: list[Measure]) -> str:
+    handle = io.StringIO()
+    writer = csv.DictWriter(
+        handle,
+        fieldnames=(
+            *COLUMN_NAMES,
+            "organization",
+            "state",
+            "estimated_t_c_yr",
+            "estimated_per_mille_yr",
+        ),
+        lineterminator="\n",
+    )
+    writer.writeheader()
+    organizations: dict[int, str] = {}
+    for measure in rows:
+        if measure.organization_id not in organizations:
+            organization = session.get(Organization, measure.organization_id)
+            organizations[measure.organization_id] = organization.slug if organization else ""
+        writer.writerow(
+            {
+                **row_of(session, measure),
+                "organization": organizations[measure.organization_id],
+                "state": measure.state,
+                "estimated_t_c_yr": _plain(measure.estimated_t_c_yr),
+                "estimated_per_mille_yr": _plain(measure.estimated_per_mille_yr),
+            }
+        )
+    return handle.getvalue()
+
+
+def _plain(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

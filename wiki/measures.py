@@ -1,0 +1,344 @@
+"""Measures in the field (issue 14): record, edit, submit, publish, history, import, export.
+
+An organisation's managers (and moderators) record measures at
+`/organizations/<slug>/measures/new`; each measure has a page at `/measures/<id>`.
+"""
+
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlmodel import select
+
+from practices import carbon, measure_table, measures, organizations, policy, profiles
+from practices.models import Measure, Organization, Sheet, SheetStatus, User
+from wiki.auth import acting_user, require
+from wiki.db import get_session
+from wiki.i18n import current_language
+from wiki.points import parse_points, show_points
+
+bp = Blueprint("measures", __name__)
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _organization(slug: str) -> Organization:
+    return organizations.find(get_session(), Organization, slug) or abort(404)
+
+
+def _measure(measure_id: int) -> Measure:
+    db = get_session()
+    measure = db.get(Measure, measure_id)
+    user = acting_user()
+    if measure is None or not policy.can_view_measure(
+        user, measure, profiles.managed_ids(db, user)
+    ):
+        abort(404)  # a draft one may not see does not exist for them
+    return measure
+
+
+def _may_edit(measure: Measure) -> bool:
+    user = acting_user()
+    return policy.can_edit_measure(user, measure, profiles.managed_ids(get_session(), user))
+
+
+def _form_values() -> dict:
+    form = request.form
+    values = {name: form.get(name, "") for name in measures.FIELDS}
+    values["sheets"] = [slug for slug in form.getlist("sheets") if slug]
+    values["locations"] = parse_points(form.get("locations"))
+    values["baseline"] = [level for level in form.getlist("baseline") if level]
+    values["practice"] = [level for level in form.getlist("practice") if level]
+    return values
+
+
+def _render_form(
+    organization: Organization,
+    values: dict,
+    errors: dict,
+    measure=None,
+    points_text: str | None = None,
+):
+    db = get_session()
+    sheets = db.exec(
+        select(Sheet)
+        .where(Sheet.status == SheetStatus.PUBLISHED, Sheet.deleted_at.is_(None))
+        .order_by(Sheet.title)
+    ).all()
+    land_use = values.get("land_use") or "cropland"
+    return render_template(
+        "measures/edit.html",
+        organization=organization,
+        measure=measure,
+        values=values,
+        errors=errors,
+        sheets=sheets,
+        statuses=measures.STATUSES,
+        points_text=points_text
+        if points_text is not None
+        else show_points(values.get("locations") or []),
+        groups={use: carbon.management_levels(use, None) for use in carbon.LAND_USES},
+        chosen_land_use=land_use,
+        lang=current_language(),
+    ), 422 if errors else 200
+
+
+def _defaults_from_sheet(slug: str) -> dict:
+    """Start a measure from a sheet: its country, zone, soil and IPCC management."""
+    db = get_session()
+    sheet = db.exec(select(Sheet).where(Sheet.slug == slug)).first()
+    if sheet is None or not policy.can_view(acting_user(), sheet):
+        return {}
+    from practices.sheets import current_revision
+
+    fields = (current_revision(db, sheet).fields if sheet.current_revision_id else {}) or {}
+    countries = fields.get("countries") or []
+    zones = fields.get("ipcc_climate_zones") or []
+    soils = fields.get("ipcc_soil_classes") or []
+    return {
+        "sheets": [sheet.slug],
+        "country": countries[0] if countries else "",
+        "climate_zone": zones[0] if zones else "",
+        "soil_class": soils[0] if soils else "",
+        "land_use": fields.get("carbon_land_use") or "",
+        "baseline": list(fields.get("carbon_baseline") or []),
+        "practice": list(fields.get("carbon_practice") or []),
+    }
+
+
+@bp.route("/organizations/<slug>/measures/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    organization = _organization(slug)
+    db = get_session()
+    require(profiles.may_edit(db, acting_user(), organization))
+    if request.method == "GET":
+        values = {"status": "ongoing", "edition": "2019"}
+        if request.args.get("sheet"):
+            values.update(_defaults_from_sheet(request.args["sheet"]))
+        return _render_form(organization, values, {})
+    values = _form_values()
+    try:
+        measure = measures.create(
+            db,
+            organization,
+            values,
+            author=acting_user(),
+            summary=request.form.get("edit_summary", ""),
+        )
+    except measures.MeasureError as refused:
+        db.rollback()
+        return _render_form(
+            organization, values, refused.errors, points_text=request.form.get("locations", "")
+        )
+    if request.form.get("action") == "submit":
+        measures.submit(db, measure, actor=acting_user())
+    db.commit()
+    flash(
+        _("The measure is saved as a draft.")
+        if measure.state == "draft"
+        else _("The measure is sent to the moderators."),
+        "success",
+    )
+    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+
+@bp.get("/measures/<int:measure_id>")
+def view(measure_id: int):
+    measure = _measure(measure_id)
+    db = get_session()
+    result, note = measures.estimate(measure)
+    user = acting_user()
+    return render_template(
+        "measures/view.html",
+        measure=measure,
+        result=result,
+        note=note,
+        organization=db.get(Organization, measure.organization_id),
+        sheets=[sheet for sheet in measures.sheets_of(db, measure) if policy.can_view(user, sheet)],
+        may_edit=_may_edit(measure),
+        may_publish=policy.can_publish_measure(user, measure),
+        may_return=policy.can_grant_managers(user) and measure.state != "draft",
+        level_label=carbon.level_label,
+        lang=current_language(),
+    )
+
+
+@bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(measure_id: int):
+    measure = _measure(measure_id)
+    require(_may_edit(measure))
+    db = get_session()
+    organization = db.get(Organization, measure.organization_id)
+    if request.method == "GET":
+        return _render_form(organization, measures.snapshot(db, measure), {}, measure)
+    values = _form_values()
+    try:
+        measures.revise(
+            db, measure, values, author=acting_user(), summary=request.form.get("edit_summary", "")
+        )
+    except measures.MeasureError as refused:
+        db.rollback()
+        return _render_form(
+            organization,
+            values,
+            refused.errors,
+            measure,
+            points_text=request.form.get("locations", ""),
+        )
+    if request.form.get("action") == "submit" and measure.state == "draft":
+        measures.submit(db, measure, actor=acting_user())
+    db.commit()
+    flash(_("The measure is saved."), "success")
+    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+
+@bp.post("/measures/<int:measure_id>/<any(submit, publish, return):action>")
+@login_required
+def transition(measure_id: int, action: str):
+    measure = _measure(measure_id)
+    db = get_session()
+    user = acting_user()
+    try:
+        if action == "submit":
+            measures.submit(db, measure, actor=user)
+        elif action == "publish":
+            measures.publish(db, measure, actor=user)
+        else:
+            measures.unpublish(db, measure, actor=user, reason=request.form.get("reason", ""))
+    except PermissionError:
+        abort(403)
+    db.commit()
+    flash(
+        {
+            "submit": _("The measure is sent to the moderators."),
+            "publish": _("The measure is published."),
+            "return": _("The measure is back to draft."),
+        }[action],
+        "success",
+    )
+    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+
+@bp.get("/measures/<int:measure_id>/history")
+def history(measure_id: int):
+    measure = _measure(measure_id)
+    db = get_session()
+    revisions = measures.history(db, measure)
+    authors = {
+        user.id: user
+        for user in db.exec(
+            select(User).where(
+                User.id.in_({revision.author_id for revision in revisions if revision.author_id})
+            )
+        )
+    }
+    changes = {
+        newer.number: measures.compare(older, newer)
+        for newer, older in zip(revisions, revisions[1:], strict=False)
+    }
+    return render_template(
+        "measures/history.html",
+        measure=measure,
+        revisions=revisions,
+        authors=authors,
+        changes=changes,
+    )
+
+
+# Import and export -------------------------------------------------------------------------
+
+
+@bp.route("/organizations/<slug>/measures/import", methods=["GET", "POST"])
+@login_required
+def import_table(slug: str):
+    organization = _organization(slug)
+    db = get_session()
+    require(profiles.may_edit(db, acting_user(), organization))
+    if request.method == "GET":
+        return render_template(
+            "measures/import.html",
+            organization=organization,
+            report=None,
+            columns=measure_table.COLUMNS,
+        )
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(_("Choose a CSV or XLSX file."), "error")
+        return render_template(
+            "measures/import.html",
+            organization=organization,
+            report=None,
+            columns=measure_table.COLUMNS,
+        ), 422
+    dry_run = request.form.get("dry_run") == "1"
+    suffix = Path(file.filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        flash(_("Choose a CSV or XLSX file."), "error")
+        return render_template(
+            "measures/import.html",
+            organization=organization,
+            report=None,
+            columns=measure_table.COLUMNS,
+        ), 422
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / f"measures{suffix}"
+        data = file.stream.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            abort(413)
+        path.write_bytes(data)
+        try:
+            report = measure_table.import_rows(
+                db, organization, path, author=acting_user(), dry_run=dry_run
+            )
+        except measure_table.Unreadable:
+            flash(_("This file cannot be read as a CSV or XLSX table."), "error")
+            return render_template(
+                "measures/import.html",
+                organization=organization,
+                report=None,
+                columns=measure_table.COLUMNS,
+            ), 422
+    if dry_run:
+        db.rollback()
+    else:
+        db.commit()
+    return render_template(
+        "measures/import.html",
+        organization=organization,
+        report=report,
+        dry_run=dry_run,
+        columns=measure_table.COLUMNS,
+    )
+
+
+@bp.get("/organizations/<slug>/measures.csv")
+def export_organization(slug: str):
+    organization = _organization(slug)
+    return _csv(
+        measures.visible(get_session(), acting_user(), organization=organization),
+        f"measures-{organization.slug}.csv",
+    )
+
+
+@bp.get("/measures.csv")
+def export_all():
+    return _csv(measures.visible(get_session(), acting_user()), "measures.csv")
+
+
+def _csv(rows: list[Measure], name: str) -> Response:
+    text = measure_table.to_csv(get_session(), rows)
+    return Response(
+        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

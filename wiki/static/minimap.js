@@ -1,0 +1,23 @@
+// A small map of an item's points (sheet, organisation, measure): country outlines and pins.
+(function () {
+  "use strict";
+  if (!window.L) return;
+  var script = document.currentScript;
+  var countries = script && script.dataset.countries;
+  document.querySelectorAll("[data-mini-map]").forEach(function (box) {
+    var points;
+    try { points = JSON.parse(box.dataset.points || "[]"); } catch (e) { return; }
+    if (!points.length) return;
+    var map = L.map(box, {scrollWheelZoom: false, attributionControl: false, keyboard: false});
+    if (countries) {
+      fetch(countries).then(function (r) { return r.json(); }).then(function (g) {
+        L.geoJSON(g, {interactive: false, className: "map-country"}).addTo(map).bringToBack();
+      });
+    }
+    var group = L.featureGroup(points.map(function (p) {
+      return L.marker([p[1], p[0]], {icon: L.divIcon({className: "map-dot map-dot--pin",
+                                                      iconSize: [16, 16]}), keyboard: false});
+    })).addTo(map);
+    map.fitBounds(group.getBounds().pad(0.5), {maxZoom: 6});
+  });
+})();
