@@ -21,6 +21,7 @@ from practices.models import (
     User,
     new_session_token,
 )
+from practices.paging import Paged, page_within
 from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 
 MIN_PASSWORD_LENGTH = 10
@@ -225,15 +226,11 @@ def set_colleges(session: Session, user: User, college_ids: Iterable[int]) -> No
 
 
 @dataclass(frozen=True)
-class UserPage:
+class UserPage(Paged):
     users: list[User]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 STATES = ("active", "pending", "deactivated")
@@ -255,7 +252,7 @@ def search_users(session: Session, *, text: str = "", role: str = "", state: str
     elif state == "deactivated":
         query = query.where(~User.active, ~User.pending)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = page_within(page, total, per_page)
     users = list(session.exec(query.order_by(func.lower(User.name), User.id)
                               .offset((page - 1) * per_page).limit(per_page)))
     return UserPage(users, total, page, per_page)

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from practices.models import AuditEvent, College, Measure, Organization, Sheet, User
+from practices.paging import Paged, page_within
 
 TARGET_TYPES = {Sheet: "sheet", User: "user", Organization: "organization", College: "college",
                 Measure: "measure"}
@@ -35,16 +36,12 @@ def events_for(session: Session, target, actions: tuple[str, ...] = ()) -> list[
 
 
 @dataclass(frozen=True)
-class AuditPage:
+class AuditPage(Paged):
     events: list[AuditEvent]
     actors: dict[int, User]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def search(session: Session, *, action: str = "", actor: str = "", page: int = 1,
@@ -59,7 +56,7 @@ def search(session: Session, *, action: str = "", actor: str = "", page: int = 1
                                               func.lower(User.email).like(pattern)))
         query = query.where(AuditEvent.actor_id.in_(actor_ids))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = page_within(page, total, per_page)
     events = list(session.exec(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
                                .offset((page - 1) * per_page).limit(per_page)))
     ids = {event.actor_id for event in events if event.actor_id}

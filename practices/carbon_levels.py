@@ -10,7 +10,7 @@ for improved grassland only, the input (F_I). Codes are kebab-case like every vo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from practices.vocab_model import Term, term
+from practices.vocab.model import Term, term
 
 EDITIONS = ("2019", "2006")
 DEFAULT_EDITION = "2019"

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from practices.fields import FACET_FIELDS
 from practices.models import Revision, Sheet, SheetStatus, SheetTerm, User
+from practices.paging import Paged, page_within
 
 BROWSE_FACETS = ("agro_climatic_zones", "ipcc_climate_zones", "practice_groups", "land_use",
                  "measures", "degradation_addressed", "countries", "regions", "ipcc_soil_classes")
@@ -26,16 +27,12 @@ MAX_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
-class BrowsePage:
+class BrowsePage(Paged):
     sheets: list[Sheet]
     total: int
     page: int
     per_page: int
     facet_counts: dict[str, dict[str, int]]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def clean_filters(raw: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -53,7 +50,7 @@ def browse(session: Session, filters: Mapping[str, Sequence[str]], *, page: int 
     filters = clean_filters(filters)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     total = session.exec(_count(_matching(filters))).one()
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = page_within(page, total, per_page)
     query = _matching(filters).order_by(SORTS.get(sort, SORTS["updated"]), Sheet.id)
     rows = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
     counts = {facet: facet_counts(session, filters, facet) for facet in BROWSE_FACETS}

@@ -25,6 +25,7 @@ from practices.models import (
     WatchTarget,
     utcnow,
 )
+from practices.paging import Paged, page_within
 
 
 class Event:
@@ -190,16 +191,12 @@ def status_changed(session: Session, sheet: Sheet, actor: User, event: str,
 
 
 @dataclass(frozen=True)
-class Inbox:
+class Inbox(Paged):
     notifications: list[Notification]
     unread: int
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def unread_count(session: Session, user: User) -> int:
@@ -211,7 +208,7 @@ def unread_count(session: Session, user: User) -> int:
 def inbox(session: Session, user: User, *, page: int = 1, per_page: int = 30) -> Inbox:
     mine = select(Notification).where(Notification.user_id == user.id)
     total = session.exec(select(func.count()).select_from(mine.subquery())).one()
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = page_within(page, total, per_page)
     rows = session.exec(mine.order_by(Notification.created_at.desc(), Notification.id.desc())
                         .offset((page - 1) * per_page).limit(per_page))
     return Inbox(list(rows), unread_count(session, user), total, page, per_page)

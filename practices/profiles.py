@@ -28,7 +28,7 @@ from practices.models import (
     User,
 )
 from practices.vocab import region_of_country, vocabulary
-from practices.vocab_model import Term, Vocabulary
+from practices.vocab.model import Term, Vocabulary
 
 STANDINGS = Vocabulary(
     "standings",

@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 
 from practices import catalog
 from practices.models import ChangeLogEntry, User
+from practices.paging import Paged, page_count
 from search import indexer
 from search.carbon import best_rates, chosen_cells
 from search.documents import count_live
@@ -67,7 +68,7 @@ class Hit:
 
 
 @dataclass
-class SearchPage:
+class SearchPage(Paged):
     request: SearchRequest
     total: int
     page: int
@@ -80,10 +81,6 @@ class SearchPage:
     @property
     def per_page(self) -> int:
         return self.request.per_page
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 class SearchService:
@@ -389,8 +386,7 @@ class SearchService:
                 (mask for name, mask in chosen.items() if name != facet), base)
             counts[facet] = snapshot.counts(facet, within)
         total = matching.bit_count()
-        pages = max(1, -(-total // request.per_page))
-        page = min(request.page, pages)
+        page = min(request.page, page_count(total, request.per_page))
         start = (page - 1) * request.per_page
         docnums = self._ordered(searcher, snapshot, request, query, matching,
                                 start + request.per_page)[start:]

@@ -19,7 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from practices.importers.incoming import Failed, Incoming, parse_time
-from practices.importers.wocat import map_record, source_id, technology_number
+from practices.importers.wocat import map_record, source_id
+from practices.importers.wocat_record import technology_number
 
 if TYPE_CHECKING:  # httpx is loaded by the API client itself: web workers never need it
     import httpx

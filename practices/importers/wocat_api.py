@@ -1,5 +1,5 @@
 """A record of the new WOCAT database API (`/api/database/technologies/<id>/`) read into one
-`wocat.Mapped` per language.
+`wocat_record.Mapped` per language.
 
 Classification values are enums ("ARID", "GRAZINGLAND", "S2"), free text is
 `{lang: text}`, geometry is GeoJSON. `languages` lists the record's languages and
@@ -14,7 +14,7 @@ from typing import Any
 
 from practices.importers.cleaning import clean_text
 from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph, parse_time
-from practices.importers.wocat import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
+from practices.importers.wocat_record import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
 
 ENVIRONMENT = (
     ("Water supply", "watersupply"), ("Water supply (other)", "watersupply_other"),

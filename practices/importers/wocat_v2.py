@@ -1,5 +1,5 @@
 """The QCAT API v2 detail tree (`/<lang>/api/v2/questionnaires/technologies_N/`) read into
-a `wocat.Mapped`.
+a `wocat_record.Mapped`.
 
 The tree is `section → category → subcategory → questiongroup → question {label, value}`,
 in one language, with English labels instead of keywords for choices; repeating groups are
@@ -13,7 +13,7 @@ from typing import Any
 
 from practices.importers.cleaning import clean_text, one_line
 from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph
-from practices.importers.wocat import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
+from practices.importers.wocat_record import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
 
 _NOT_IMPACTS = {"quant_before", "quant_after", "specify", "comments", "other_specify",
                 "other_labelleft", "other_labelright", "other_measure"}

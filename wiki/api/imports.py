@@ -12,6 +12,7 @@ from sqlmodel import func, select
 from practices import policy
 from practices.importers import liveness, native, sources
 from practices.models import ImportRecord, ImportRun, Sheet
+from practices.paging import page_count
 from wiki import imports
 from wiki.api import bp, paging
 from wiki.api.errors import ApiError
@@ -108,7 +109,7 @@ def list_import_runs():
                         .offset((query.page - 1) * query.per_page).limit(query.per_page)))
     liveness.settle(db, rows)  # a run whose process was killed reads as interrupted
     body = ImportRunPage(items=[_run(row) for row in rows], total=total, page=query.page,
-                         per_page=query.per_page, pages=paging.pages(total, query.per_page))
+                         per_page=query.per_page, pages=page_count(total, query.per_page))
     return body, 200, {"Link": paging.link_header(total, query.page, query.per_page)}
 
 
@@ -148,5 +149,5 @@ def list_import_records(run_id: int):
                              outcome=row.outcome, reason=row.reason, notes=list(row.notes),
                              sheet=slugs.get(row.sheet_id), undone=row.undone) for row in rows]
     body = ImportRecordPage(items=items, total=total, page=query.page, per_page=query.per_page,
-                            pages=paging.pages(total, query.per_page))
+                            pages=page_count(total, query.per_page))
     return body, 200, {"Link": paging.link_header(total, query.page, query.per_page)}

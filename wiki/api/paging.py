@@ -1,17 +1,16 @@
-"""Pages of a list: `page` and `per_page` in, totals in the body and RFC 8288 `Link` headers
-(first, prev, next, last) out, built from the request's own URL."""
+"""Pages of an API list: `page` and `per_page` in, totals in the body and RFC 8288 `Link`
+headers (first, prev, next, last) out, built from the request's own URL. How many pages
+there are is `practices.paging`'s rule, shared with the HTML lists."""
 
 from urllib.parse import urlencode
 
 from flask import request
 
-
-def pages(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
+from practices.paging import page_count
 
 
 def link_header(total: int, page: int, per_page: int) -> str:
-    last = pages(total, per_page)
+    last = page_count(total, per_page)
     targets = {"first": 1, "last": last}
     if page > 1:
         targets["prev"] = min(page - 1, last)

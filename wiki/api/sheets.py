@@ -11,6 +11,7 @@ from sqlmodel import func, or_, select
 from practices import editing, policy, sheets, workflow
 from practices.fields import InvalidFields
 from practices.models import Organization, Revision, Sheet, SheetTerm, User
+from practices.paging import page_count
 from search import InvalidSearch, SearchRequest
 from wiki.api import bp, paging
 from wiki.api.errors import ApiError
@@ -66,7 +67,7 @@ def _search_page():
             terms=terms.get(sheet.id, {}), highlight=highlight, **_urls(sheet)))
     per_page = search_request.per_page
     body = PracticePage(items=items, total=result.total, page=result.page, per_page=per_page,
-                        pages=paging.pages(result.total, per_page),
+                        pages=page_count(result.total, per_page),
                         facets=result.counts, suggestion=result.suggestion,
                         notice=result.notice)
     return body, 200, {"Link": paging.link_header(result.total, result.page, per_page)}
@@ -185,7 +186,7 @@ def list_revisions(slug: str):
     authors = _authors(rows)
     body = RevisionPage(items=[_revision_summary(row, authors) for row in rows], total=total,
                         page=query.page, per_page=query.per_page,
-                        pages=paging.pages(total, query.per_page))
+                        pages=page_count(total, query.per_page))
     return body, 200, {"Link": paging.link_header(total, query.page, query.per_page)}
 
 

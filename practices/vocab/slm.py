@@ -5,7 +5,7 @@ tidied; French and Spanish are ours. Measure and degradation codes are WOCAT's o
 Wt ...): the new WOCAT database API uses the same codes in its sub-lists.
 """
 
-from practices.vocab_model import Term, term, wocat
+from practices.vocab.model import Term, term, wocat
 
 
 def _group(code: str, suffix: str, en: str, fr: str, es: str, desc: str,

@@ -9,7 +9,7 @@ name of the row that 2019 calls high-intensity grazing), which also says which l
 to which land use; this is the flat vocabulary the edit form, the API and imports offer.
 """
 
-from practices.vocab_model import term
+from practices.vocab.model import term
 
 CROPLAND, GRAZING_LAND = "cropland", "grazing-land"
 

@@ -1,7 +1,7 @@
 """The two value types of the controlled vocabularies: a `Term` and a `Vocabulary` of terms.
 
-Kept apart from `practices.vocab` so that the data modules (vocab_terms, vocab_slm, ...) can
-build terms without importing the registry that imports them.
+Kept apart from the registry in `practices/vocab/__init__.py` so that the data modules
+(terms, slm, ...) can build terms without needing the names of the registry that imports them.
 """
 
 import re

@@ -20,13 +20,12 @@ module stays cheap.
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
-from practices import vocab_carbon as carbon
-from practices import vocab_slm as slm
-from practices import vocab_terms as env
-from practices.vocab_languages import language_terms
-from practices.vocab_model import LANGUAGES, Term, Vocabulary, normalize_label
-from practices.vocab_regions import REGION_OF_COUNTRY, REGIONS, country_terms
-from practices.vocab_terms import LICENSE_URLS
+from practices.vocab import carbon, slm
+from practices.vocab import terms as env
+from practices.vocab.languages import language_terms
+from practices.vocab.model import LANGUAGES, Term, Vocabulary, normalize_label
+from practices.vocab.regions import REGION_OF_COUNTRY, REGIONS, country_terms
+from practices.vocab.terms import LICENSE_URLS
 
 __all__ = [
     "LANGUAGES", "LICENSE_URLS", "VOCABULARIES", "Term", "Vocabulary", "country_from_wocat",

@@ -9,7 +9,7 @@ than the whole vocabulary module.
 import gettext
 from functools import cache
 
-from practices.vocab_model import Term, normalize_label, term
+from practices.vocab.model import Term, normalize_label, term
 
 REGIONS = (
     term("northern-africa", "Northern Africa", "Afrique du Nord", "África septentrional"),

@@ -6,7 +6,7 @@ French and Spanish labels are ours. `wocat_keys` lists the qcat value keyword an
 WOCAT database API enum of each value, so that importers can map records to codes.
 """
 
-from practices.vocab_model import Term, term, wocat
+from practices.vocab.model import Term, term, wocat
 
 _LGP = {"en": "Length of growing period (LGP) {}", "fr": "Durée de la période de croissance {}",
         "es": "Duración del período de crecimiento {}"}

@@ -8,7 +8,7 @@ codes, and only when the list is first needed.
 import gettext
 from functools import cache
 
-from practices.vocab_model import Term, normalize_label
+from practices.vocab.model import Term, normalize_label
 
 SITE_LANGUAGES = ("en", "fr", "es")  # listed first in selects
 
