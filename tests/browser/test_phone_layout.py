@@ -151,6 +151,9 @@ def test_results_come_first_and_filters_open_in_a_drawer(demo_server, phone):
     assert zones.locator("input").first.is_checked()
     assert phone.get_by_role("button", name="Apply filters").is_visible()
     snap(phone, "drawer-390", full_page=False)
+    phone.set_viewport_size({"width": 1280, "height": 900})  # beside the results, no drawer
+    assert filters.is_visible() and not drawer_button.is_visible()
+    assert not phone.get_by_role("button", name="Close").is_visible()
 
 
 def snap(page, name, full_page=True):
@@ -187,3 +190,43 @@ def test_the_edit_form_fits_a_phone(demo_server, phone):
     basis = phone.get_by_role("radio", name="Field experience and scientific evidence")
     assert basis.is_visible()
     snap(phone, "edit-390")
+
+
+def test_a_sheet_prints_as_a_clean_technical_sheet(demo_server, page, tmp_path):
+    base, slug = demo_server
+    page.goto(f"{base}/practices/{slug}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".sheet-actions").is_visible()
+    assert page.locator(".infobox").is_visible() and page.locator(".prose").is_visible()
+    # the text takes the whole width: the "at a glance" box follows it instead of a column
+    assert page.locator(".prose").bounding_box()["width"] > 600
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 6, pages
+    if SCREENSHOTS:
+        (Path(SCREENSHOTS) / "field-sheet.pdf").write_bytes(pdf)
+        page.screenshot(path=str(Path(SCREENSHOTS) / "field-print.png"), full_page=True)
+
+
+def test_screens_at_phone_and_desktop_widths(demo_server, phone):
+    """Results, a sheet and a diff at 390 and 1280 px, for people to look at; none wider
+    than the screen."""
+    base, slug = demo_server
+    sign_in(phone, base)
+    phone.goto(f"{base}/practices/{slug}/edit")
+    body = phone.get_by_label("Description")
+    body.fill(body.input_value().replace("\n\n", "\n\nThe pits are dug in the dry season.\n\n", 1))
+    phone.get_by_label("Edit summary").fill("when to dig")
+    phone.get_by_role("button", name="Save").click()
+    phone.wait_for_url(f"{base}/practices/{slug}")
+    for width in (390, 1280):
+        phone.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+        for name, path in [("results", "/practices/?q=agroforestry"),
+                           ("diff", f"/practices/{slug}/diff/1/2"),
+                           ("results-fr", "/practices/?q=agroforesterie&lang=fr")]:
+            phone.goto(base + path)
+            assert overflow(phone) == 0, (path, width)
+            snap(phone, f"{name}-{width}", full_page=name == "diff")
+    phone.goto(f"{base}/practices/?lang=en")
