@@ -230,3 +230,37 @@ def test_screens_at_phone_and_desktop_widths(demo_server, phone):
             assert overflow(phone) == 0, (path, width)
             snap(phone, f"{name}-{width}", full_page=name == "diff")
     phone.goto(f"{base}/practices/?lang=en")
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe-core violations on the current page, one line each."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text("utf-8")
+    page.add_script_tag(content=script)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{page.url}: {violation['id']} ({violation['impact']}) "
+            f"{[node['target'] for node in violation['nodes']][:3]}"
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")]
+
+
+def test_no_serious_accessibility_problem_on_the_pages_visited(demo_server, browser):
+    base, slug = demo_server
+    # bypass_csp lets the test inject axe-core; the pages' own policy stays strict
+    phone = browser.new_context(viewport=PHONE, locale="en-GB", bypass_csp=True).new_page()
+    paths = ["/", "/practices/?q=agroforestry&practice_group=agroforestry",
+             f"/practices/{slug}", f"/practices/{slug}/history", "/recent", "/login",
+             f"/practices/{slug}/discussion", "/map"]
+    problems = []
+    for path in paths:
+        phone.goto(base + path)
+        problems += axe_problems(phone)
+    phone.goto(f"{base}/practices/?practice_group=agroforestry")
+    phone.get_by_role("button", name=re.compile("Filters")).click()  # the open drawer too
+    problems += axe_problems(phone)
+    sign_in(phone, base)
+    for path in [f"/practices/{slug}/edit", "/practices/new"]:
+        phone.goto(base + path)
+        problems += axe_problems(phone)
+    assert problems == []
