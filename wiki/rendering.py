@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from practices import sheets
+from practices.demo import DEMO_COLLEGES
 from practices.diff import as_text
 from practices.fields import FIELDS, FIELDS_BY_NAME, SECTIONS
 from practices.impacts import IMPACT_INDICATORS, impact_label
@@ -114,6 +115,18 @@ def iso(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
+_STANDARD_COLLEGE_TEXTS = frozenset(
+    text for _slug, name, description in DEMO_COLLEGES for text in (name, description))
+
+
+def college_text(text: str | None) -> str:
+    """A college's name or description in the reader's language while it is still the
+    standard English text (an admin's own wording is shown as written)."""
+    if not text:
+        return ""
+    return _(text) if text in _STANDARD_COLLEGE_TEXTS else text
+
+
 def number(value) -> str:
     """A number as the reader's locale writes it: 1,500.5 in English, 1 500,5 in French."""
     return format_decimal(value, format="#,##0.###")
@@ -147,4 +160,4 @@ def init_app(app: Flask) -> None:
         page_query=page_query, impact_label=localised_impact_label,
     )
     app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup, number=number,
-                                  signed=signed)
+                                  signed=signed, college_text=college_text)

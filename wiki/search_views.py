@@ -16,7 +16,7 @@ from search.schema import FACETS
 from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
-from wiki.rendering import term_label
+from wiki.rendering import college_text, term_label
 
 bp = Blueprint("search", __name__)
 
@@ -65,7 +65,7 @@ def facet_value_label(facet: str, code: str) -> str:
                 "table": _("Spreadsheet import")}.get(code, code)
     if facet == "endorsed_by":
         college = get_session().exec(select(College).where(College.slug == code)).first()
-        return college.name if college else code
+        return college_text(college.name) if college else code
     vocabulary = "languages" if facet == "language" else FACETS[facet]
     return term_label(code, vocabulary)
 

@@ -72,3 +72,16 @@ def test_numbers_and_units_are_written_for_the_readers_locale(client, make_sheet
     assert "+0.25" in english and "1,200–1,500 mm/yr" in english
     french = client.get("/practices/terraces?lang=fr").text
     assert "+0,25" in french and "mm/an" in french and "1\u202f200" in french
+
+
+def test_the_standard_colleges_are_named_in_the_readers_language(client, session):
+    from practices.models import College
+
+    session.add(College(slug="research-and-education", name="Research and education",
+                        description="Universities, research institutes, schools and "
+                                    "training centres."))
+    session.add(College(slug="own", name="Our own network"))
+    session.commit()
+    spanish = client.get("/colleges/?lang=es").text
+    assert "Investigación y educación" in spanish and "Research and education" not in spanish
+    assert "Our own network" in spanish  # an admin's own name is shown as written
