@@ -65,6 +65,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     operations.init_app(app)  # issue 12: /healthz, /readyz, request ids, JSON logs
     caching.init_app(app)  # issue 12: compression, hashed static URLs, ETags, Cache-Control
     app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
+    from wiki import offline
+
+    offline.init_app(app)  # issue 16: installable app, sheets saved for offline reading
     from wiki import cli
 
     cli.register(app)
