@@ -40,10 +40,11 @@ def saved():
 
 
 def mark_public_pages(response):
-    anonymous = not getattr(current_user, "is_authenticated", False)
-    if (anonymous and request.method == "GET" and response.status_code == 200
-            and (request.endpoint in OFFLINE_ENDPOINTS or request.endpoint == "offline.saved")
-            and response.mimetype == "text/html"):
+    # The endpoint first: reading current_user loads the user (or refuses an API token),
+    # which only pages that may be kept need.
+    if (request.endpoint in OFFLINE_ENDPOINTS | {"offline.saved"} and request.method == "GET"
+            and response.status_code == 200 and response.mimetype == "text/html"
+            and not current_user.is_authenticated):
         response.headers["X-Offline"] = "public"
     return response
 
