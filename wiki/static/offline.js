@@ -5,7 +5,8 @@
   "use strict";
   if (!("serviceWorker" in navigator) || !window.caches) { return; }
   var SAVED = "sheets-saved-v1", RECENT = "sheets-recent-v1";
-  navigator.serviceWorker.register("/sw.js");
+  // After the page has loaded: the worker's install must not compete with the page's own files.
+  window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js"); });
 
   function store(url) {  // always the anonymous page: never someone's signed-in view
     return fetch(url, { credentials: "omit" }).then(function (response) {
