@@ -14,10 +14,17 @@ TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 MAX_WORD_PAIRS = 2_000_000
 
 
+CONTEXT_LINES = 3  # unchanged lines shown on each side of a change
+
+
 @dataclass(frozen=True)
 class Chunk:
-    op: str  # equal | insert | delete
+    op: str  # equal | insert | delete | skip (unchanged lines folded away)
     text: str
+
+    @property
+    def line_count(self) -> int:
+        return self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,11 @@ class FieldChange:
     old: Any
     new: Any
     chunks: tuple[Chunk, ...]  # word diff of the values written out as text
+
+    @property
+    def around_changes(self) -> tuple[Chunk, ...]:
+        """The chunks with long unchanged stretches folded into `skip` chunks."""
+        return with_context(self.chunks)
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,37 @@ def _chunks(runs: list[list[str]]):
             yield Chunk("delete", run[1])
         if run[2]:
             yield Chunk("insert", run[2])
+
+
+def with_context(chunks: tuple[Chunk, ...], lines: int = CONTEXT_LINES) -> tuple[Chunk, ...]:
+    """Keep `lines` unchanged lines before and after each change and fold the rest, so that
+    a two-line edit of a long sheet shows the two lines, not pages of text before them."""
+    result: list[Chunk] = []
+    last = len(chunks) - 1
+    for index, chunk in enumerate(chunks):
+        if chunk.op != "equal":
+            result.append(chunk)
+            continue
+        result.extend(_fold(chunk.text, lines, after_change=index > 0,
+                            before_change=index < last))
+    return tuple(result)
+
+
+def _fold(text: str, lines: int, *, after_change: bool, before_change: bool) -> list[Chunk]:
+    # parts[0] ends the line of the change before; parts[-1] starts the line of the next one
+    parts = text.split("\n")
+    head = parts[:lines + 1] if after_change else []
+    tail = parts[-(lines + 1):] if before_change else []
+    if len(head) + len(tail) + 1 >= len(parts):  # folding would hide one line at most
+        return [Chunk("equal", text)]
+    folded = parts[len(head):len(parts) - len(tail)]
+    chunks = []
+    if head:
+        chunks.append(Chunk("equal", "\n".join(head) + "\n"))
+    chunks.append(Chunk("skip", "\n".join(folded) + ("\n" if tail else "")))
+    if tail:
+        chunks.append(Chunk("equal", "\n".join(tail)))
+    return chunks
 
 
 def compare(old: Revision, new: Revision,

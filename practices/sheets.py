@@ -10,11 +10,11 @@ so of several saves from one base exactly one gets through and the others raise
 StaleRevision. Callers go through `practices.editing`, which adds what follows an edit.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, select
 
 from practices import notifications, policy
@@ -166,6 +166,53 @@ def terms_of(session: Session, sheet: Sheet) -> dict[str, list[str]]:
     for row in session.exec(select(SheetTerm).where(SheetTerm.sheet_id == sheet.id)):
         terms.setdefault(row.facet, []).append(row.code)
     return terms
+
+
+CARD_FACETS = ("countries", "agro_climatic_zones", "practice_groups")
+
+
+def card_terms(session: Session, sheet_ids: Iterable[int],
+               facets: Sequence[str] = CARD_FACETS) -> dict[int, dict[str, list[str]]]:
+    """What a result card shows of each sheet (countries, zones, practice groups), in one
+    query for a whole page of results."""
+    ids = list(sheet_ids)
+    found: dict[int, dict[str, list[str]]] = {sheet_id: {} for sheet_id in ids}
+    if not ids:
+        return found
+    rows = session.exec(select(SheetTerm).where(SheetTerm.sheet_id.in_(ids),
+                                                SheetTerm.facet.in_(facets)))
+    for row in sorted(rows, key=lambda row: (row.sheet_id, row.facet, row.code)):
+        found[row.sheet_id].setdefault(row.facet, []).append(row.code)
+    return found
+
+
+def one_per_practice(sheets: Sequence[Sheet], language: str,
+                     siblings: Mapping[int, Sequence[Sheet]]) -> list[tuple[Sheet, list[Sheet]]]:
+    """Translations of one practice as one entry: (the sheet in the reader's language when
+    there is one, else the first found; its other languages), in the order found."""
+    entries: dict[int, tuple[Sheet, list[Sheet]]] = {}
+    for sheet in sheets:
+        root = sheet.translation_of_id or sheet.id
+        if root in entries:
+            continue
+        family = [sheet] + [other for other in siblings.get(root, ()) if other.id != sheet.id]
+        shown = next((other for other in family if other.language == language), sheet)
+        entries[root] = (shown, [other for other in family if other.id != shown.id])
+    return list(entries.values())
+
+
+def translation_families(session: Session, sheets: Sequence[Sheet]) -> dict[int, list[Sheet]]:
+    """root id -> every live sheet of that practice (the original and its translations)."""
+    roots = {sheet.translation_of_id or sheet.id for sheet in sheets}
+    if not roots:
+        return {}
+    rows = session.exec(select(Sheet).where(
+        or_(Sheet.id.in_(roots), Sheet.translation_of_id.in_(roots)),
+        Sheet.deleted_at.is_(None)))
+    families: dict[int, list[Sheet]] = {}
+    for sheet in sorted(rows, key=lambda sheet: sheet.id):
+        families.setdefault(sheet.translation_of_id or sheet.id, []).append(sheet)
+    return families
 
 
 # Writing -------------------------------------------------------------------------------

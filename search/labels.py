@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 
+from whoosh.lang import stemmer_for_language
 from whoosh.query import NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
@@ -32,25 +33,47 @@ LABELS_FIELD = "labels"
 Tag = tuple[str, str]  # (index facet, vocabulary code)
 
 
-def _labelled_terms() -> Iterator[tuple[str, str, str]]:
-    """(facet, code, label) for every label, in every stemmed language, of every facet
-    filled from a vocabulary."""
+def _labelled_terms() -> Iterator[tuple[str, str, str, str]]:
+    """(facet, code, label, language) for every label, in every stemmed language, of every
+    facet filled from a vocabulary."""
     for field, facet in TERM_FACETS.items():
         if facet in DATABASE_FACETS:
             continue
         for term in vocabulary(field).terms:
-            for label in dict.fromkeys(term.label(lang) for lang in STEMMED_LANGUAGES):
-                yield facet, term.code, label
+            for lang in STEMMED_LANGUAGES:
+                yield facet, term.code, term.label(lang), lang
+
+
+@cache
+def _stemmer(lang: str):
+    return stemmer_for_language(lang)
+
+
+def _stemmed(words: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    stem = _stemmer(lang)
+    return tuple(stem(word) for word in words)
 
 
 @cache
 def _label_tokens() -> tuple[tuple[tuple[str, ...], Tag], ...]:
     """Each label as the `labels` field's analyser reads it (folded words), with its tag."""
     analyzer = analyzer_for(LABELS_FIELD)
-    return tuple(
+    return tuple(dict.fromkeys(
         (tuple(token.text for token in analyzer(label)), (facet, code))
-        for facet, code, label in _labelled_terms()
-    )
+        for facet, code, label, _lang in _labelled_terms()
+    ))
+
+
+@cache
+def _label_stems() -> dict[str, tuple[tuple[tuple[str, ...], Tag], ...]]:
+    """Per language, each label of that language as stems: "Windbreaks" and "windbreak",
+    "terrasses" and "terrasse" name the same terms, as they find the same words in the text."""
+    analyzer = analyzer_for(LABELS_FIELD)
+    found: dict[str, dict] = {lang: {} for lang in STEMMED_LANGUAGES}
+    for facet, code, label, lang in _labelled_terms():
+        words = tuple(token.text for token in analyzer(label))
+        found[lang][(_stemmed(words, lang), (facet, code))] = None
+    return {lang: tuple(rows) for lang, rows in found.items()}
 
 
 @cache
@@ -63,27 +86,50 @@ def _tags_by_word() -> dict[str, frozenset[Tag]]:
 
 
 @cache
+def _tags_by_stem() -> dict[str, dict[str, frozenset[Tag]]]:
+    """Per language, stem -> the tags whose label (in that language) has a word with it."""
+    result = {}
+    for lang, rows in _label_stems().items():
+        found: dict[str, set[Tag]] = defaultdict(set)
+        for stems, tag in rows:
+            for stem in stems:
+                found[stem].add(tag)
+        result[lang] = {stem: frozenset(tags) for stem, tags in found.items()}
+    return result
+
+
+@cache
 def _spelling_words() -> tuple[tuple[str, ...], dict[str, frozenset[Tag]]]:
     """Label words as people write them (lower case, accents kept), sorted, with their tags."""
     found: dict[str, set[Tag]] = defaultdict(set)
     analyzer = spelling_analyzer()
-    for facet, code, label in _labelled_terms():
+    for facet, code, label, _lang in _labelled_terms():
         for token in analyzer(label):
             found[token.text].add((facet, code))
     return tuple(sorted(found)), {word: frozenset(tags) for word, tags in found.items()}
 
 
+def _tags_of_word(word: str) -> set[Tag]:
+    """Tags whose label has this (analysed) word, or a word with the same stem in the
+    label's language."""
+    tags = set(_tags_by_word().get(word, ()))
+    for lang, by_stem in _tags_by_stem().items():
+        tags |= by_stem.get(_stemmer(lang)(word), frozenset())
+    return tags
+
+
 def _tags_matching(words: list[str]) -> set[Tag]:
-    """Tags whose label has the (already analysed) words in this order, side by side."""
+    """Tags whose label has the (already analysed) words in this order, side by side, as
+    written or stemmed in the label's language."""
     if len(words) == 1:
-        return set(_tags_by_word().get(words[0], ()))
+        return _tags_of_word(words[0])
     size = len(words)
-    target = tuple(words)
-    return {
-        tag
-        for tokens, tag in _label_tokens()
-        if any(tokens[i : i + size] == target for i in range(len(tokens) - size + 1))
-    }
+    found = set()
+    for lang, rows in _label_stems().items():
+        target = _stemmed(tuple(words), lang)
+        found |= {tag for stems, tag in rows
+                  if any(stems[i : i + size] == target for i in range(len(stems) - size + 1))}
+    return found
 
 
 def _tags_for_leaf(leaf: Query) -> set[Tag]:
@@ -116,9 +162,7 @@ def expand_labels(query: Query) -> Query:
 def is_label_word(reader: IndexReader, word: str) -> bool:
     """Does the word (as typed) name a term some indexed sheet is tagged with?"""
     for token in analyzer_for(LABELS_FIELD)(word):
-        if any(
-            reader.doc_frequency(facet, code) for facet, code in _tags_by_word().get(token.text, ())
-        ):
+        if any(reader.doc_frequency(facet, code) for facet, code in _tags_of_word(token.text)):
             return True
     return False
 

@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 CACHE_SIZE = 512
 RECOVERY_REBUILD_MEMORY_MB = 256  # a rebuild inside a worker (the CLI's default is 1024)
 RECOVERY_PAUSE = 60.0  # seconds between two recovery attempts of one process
+# "Did you mean" for a query that finds something: only when it finds at most NEAR_MISS_FEW
+# sheets and the close spelling finds NEAR_MISS_FACTOR times as many, and NEAR_MISS_MORE more.
+NEAR_MISS_FEW = 5
+NEAR_MISS_FACTOR = 3
+NEAR_MISS_MORE = 3
 CATALOG_FACETS = {facet: name for facet, name in FACETS.items()
                   if name in catalog.FILTERABLE}
 
@@ -398,6 +403,9 @@ class SearchService:
             better = suggestion(searcher, request.text)
             if better and not self._finds_any(searcher, snapshot, better, visible):
                 better = None
+            if better is None:
+                better = self._near_miss(searcher, snapshot, request.text, visible,
+                                         (base & visible).bit_count())
         return SearchPage(request, total, page, hits, counts, better)
 
     def _add_carbon_rates(self, searcher, request: SearchRequest, docnums, hits) -> None:
@@ -440,6 +448,20 @@ class SearchService:
             hit.snippet_html = (highlighted(stored.get("body", ""), hit.language, terms)
                                 or highlighted(stored.get("summary", ""), hit.language, terms))
         return hit
+
+    def _near_miss(self, searcher, snapshot, text: str, visible: int, found: int) -> str | None:
+        """A close spelling that finds many more sheets than the few this query finds
+        ("agroforestri": 3, "agroforestry": 14), or None."""
+        if found > NEAR_MISS_FEW:
+            return None
+        better = suggestion(searcher, text, known_words_too=True)
+        if not better or better.lower() == text.lower():
+            return None
+        query = text_query(better)
+        if query is None:
+            return None
+        more = (snapshot.query_mask(searcher, query) & visible).bit_count()
+        return better if more >= max(NEAR_MISS_FACTOR * found, found + NEAR_MISS_MORE) else None
 
     def _finds_any(self, searcher, snapshot, text: str, visible: int) -> bool:
         query = text_query(text)

@@ -118,12 +118,16 @@ def _corrections(searcher: Searcher, word: str) -> str | None:
     return None
 
 
-def suggestion(searcher: Searcher, text: str) -> str | None:
-    """The query with each unknown word replaced by its likeliest correction, or None."""
+def suggestion(searcher: Searcher, text: str, *, known_words_too: bool = False) -> str | None:
+    """The query with each unknown word replaced by its likeliest correction, or None.
+
+    With `known_words_too`, words found in the index are corrected as well (a near miss such
+    as "agroforestri", found in a few sheets); the caller keeps the correction only if it finds
+    many more sheets."""
     reader = searcher.reader()
     corrected, changed = text, False
     for word in dict.fromkeys(words_of(text)):
-        if len(word) < 3 or _known(reader, word):
+        if len(word) < 3 or (not known_words_too and _known(reader, word)):
             continue
         better = _corrections(searcher, word)
         if better:

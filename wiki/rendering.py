@@ -4,11 +4,12 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from practices import sheets
+from practices.demo import DEMO_COLLEGES
 from practices.diff import as_text
 from practices.fields import FIELDS, FIELDS_BY_NAME, SECTIONS
 from practices.impacts import IMPACT_INDICATORS, impact_label
@@ -134,17 +135,39 @@ def iso(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
+_STANDARD_COLLEGE_TEXTS = frozenset(
+    text for _slug, name, description in DEMO_COLLEGES for text in (name, description))
+
+
+def college_text(text: str | None) -> str:
+    """A college's name or description in the reader's language while it is still the
+    standard English text (an admin's own wording is shown as written)."""
+    if not text:
+        return ""
+    return _(text) if text in _STANDARD_COLLEGE_TEXTS else text
+
+
+def number(value) -> str:
+    """A number as the reader's locale writes it: 1,500.5 in English, 1 500,5 in French."""
+    return format_decimal(value, format="#,##0.###")
+
+
+def signed(value) -> str:
+    """A change with its sign, in the reader's locale: +0.25 / +0,25, -1.2 / -1,2."""
+    return format_decimal(value, format="+#,##0.###;-#,##0.###")
+
+
 def rainfall_range(fields: dict) -> str:
     """'400–800 mm/yr', or an open range when a source gives only one bound."""
     low, high = fields.get("rainfall_mm_min"), fields.get("rainfall_mm_max")
     if low is not None and low == high:  # one figure, e.g. a measured annual mean
-        return f"{low:g} mm/yr"
+        return _("%(amount)s mm/yr", amount=number(low))
     if low is not None and high is not None:
-        return f"{low:g}–{high:g} mm/yr"
+        return _("%(low)s–%(high)s mm/yr", low=number(low), high=number(high))
     if low is not None:
-        return _("at least %(amount)s mm/yr", amount=f"{low:g}")
+        return _("at least %(amount)s mm/yr", amount=number(low))
     if high is not None:
-        return _("up to %(amount)s mm/yr", amount=f"{high:g}")
+        return _("up to %(amount)s mm/yr", amount=number(high))
     return ""
 
 
@@ -157,4 +180,5 @@ def init_app(app: Flask) -> None:
         rainfall_range=rainfall_range,
         page_query=page_query, impact_label=localised_impact_label,
     )
-    app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup)
+    app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup, number=number,
+                                  signed=signed, college_text=college_text)

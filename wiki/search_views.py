@@ -9,12 +9,14 @@ from sqlmodel import select
 
 from practices import policy
 from practices.models import College, Sheet
+from practices.sheets import card_terms, one_per_practice, translation_families
 from search import SearchRequest, SearchService
 from search.query import CARBON_FACETS, normalise_codes
 from search.schema import FACETS
 from wiki.auth import acting_user
 from wiki.db import get_session
-from wiki.rendering import term_label
+from wiki.i18n import current_language
+from wiki.rendering import college_text, term_label
 
 bp = Blueprint("search", __name__)
 
@@ -63,7 +65,7 @@ def facet_value_label(facet: str, code: str) -> str:
                 "table": _("Spreadsheet import")}.get(code, code)
     if facet == "endorsed_by":
         college = get_session().exec(select(College).where(College.slug == code)).first()
-        return college.name if college else code
+        return college_text(college.name) if college else code
     vocabulary = "languages" if facet == "language" else FACETS[facet]
     return term_label(code, vocabulary)
 
@@ -74,14 +76,28 @@ def practices_page():
     user = acting_user()
     result = service().search(search_request, user)
     sheets = _visible_sheets([hit.sheet_id for hit in result.hits], user)
+    entries = _cards(result.hits, sheets, user)
     facets = [(facet, _sorted_counts(facet, result.counts.get(facet, {}),
                                      search_request.filter_map.get(facet, ())))
               for facet in SHOWN_FACETS if facet in result.counts
               or facet in search_request.filter_map]
     without_filters = SearchRequest(search_request.text, sort=search_request.sort).params()
     return render_template("search/practices.html", result=result, req=search_request,
-                           sheets=sheets, facets=facets,
+                           sheets=sheets, facets=facets, entries=entries,
                            without_filters=urlencode(without_filters, doseq=True))
+
+
+def _cards(hits, sheets: dict[int, Sheet], user) -> list[dict]:
+    """One card per practice: the sheet in the reader's language with the others as badges,
+    and what a practitioner scans for (country, zones, group, SOC result)."""
+    found = [sheets[hit.sheet_id] for hit in hits if hit.sheet_id in sheets]
+    families = {root: [sheet for sheet in family if policy.can_view(user, sheet)]
+                for root, family in translation_families(get_session(), found).items()}
+    grouped = one_per_practice(found, current_language(), families)
+    terms = card_terms(get_session(), [sheet.id for sheet, _others in grouped])
+    hit_of = {hit.sheet_id: hit for hit in hits}
+    return [{"sheet": sheet, "others": others, "terms": terms[sheet.id],
+             "hit": hit_of.get(sheet.id)} for sheet, others in grouped]
 
 
 def _visible_sheets(ids: list[int], user) -> dict[int, Sheet]:

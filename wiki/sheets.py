@@ -159,7 +159,7 @@ def diff(slug: str, a: int, b: int):
     new = sheets.revision_by_number(db, sheet, max(a, b)) or abort(404)
     return render_template("sheets/diff.html", sheet=sheet,
                            diff=compare(old, new, describe_for_diff),
-                           authors=_authors([old, new]),
+                           authors=_authors([old, new]), full=request.args.get("full") == "1",
                            may_revert=policy.can_revert(acting_user(), sheet))
 
 

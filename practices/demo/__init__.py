@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from practices import accounts, audit, discussions, endorsements, measures, profiles, sheets
+from practices.fields import N_
 from practices.models import College, Organization, Role, Sheet, SheetStatus, User
 
 HERE = Path(__file__).parent
@@ -17,16 +18,17 @@ DEMO_ACCOUNTS = (
 )
 PLACEMENT_KEYS = {"slug", "status", "organization", "translation_of"}
 # The colleges of the community (DESIGN.md §2) and which ones each demo account belongs to.
-DEMO_COLLEGES = (
-    ("research-and-education", "Research and education",
-     "Universities, research institutes, schools and training centres."),
-    ("ngos", "Non-governmental organisations",
-     "Development and environmental NGOs working with farmers and foresters."),
-    ("farmers-organisations", "Farmers' organisations",
-     "Farmers', herders' and foresters' organisations and cooperatives."),
-    ("private-sector", "Private sector", "Companies along agricultural and forestry value chains."),
-    ("funders", "Funders", "Foundations, development banks and donors."),
-    ("public-bodies", "Public bodies", "Ministries, agencies and local governments."),
+DEMO_COLLEGES = (  # N_: the pages translate these names while they are left as written
+    ("research-and-education", N_("Research and education"),
+     N_("Universities, research institutes, schools and training centres.")),
+    ("ngos", N_("Non-governmental organisations"),
+     N_("Development and environmental NGOs working with farmers and foresters.")),
+    ("farmers-organisations", N_("Farmers' organisations"),
+     N_("Farmers', herders' and foresters' organisations and cooperatives.")),
+    ("private-sector", N_("Private sector"),
+     N_("Companies along agricultural and forestry value chains.")),
+    ("funders", N_("Funders"), N_("Foundations, development banks and donors.")),
+    ("public-bodies", N_("Public bodies"), N_("Ministries, agencies and local governments.")),
 )
 DEMO_MEMBERSHIPS = {
     Role.ADMIN: ("research-and-education",),

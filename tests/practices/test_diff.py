@@ -1,5 +1,6 @@
 """Word-level diffs between revisions read as phrases, fields included."""
 
+from practices import diff
 from practices.diff import Chunk, compare, word_diff
 from practices.models import Revision
 
@@ -60,3 +61,28 @@ def test_a_small_edit_in_a_long_body_is_still_shown_word_by_word():
     chunks = word_diff(old, new)
     assert _sides(chunks) == (old, new)
     assert Chunk("delete", "zai pits") in chunks and Chunk("insert", "half-moons") in chunks
+
+
+def long_text(changed_line: str) -> str:
+    lines = [f"Unchanged line {n}." for n in range(1, 61)]
+    lines[30] = changed_line
+    return "\n".join(lines)
+
+
+def test_long_unchanged_stretches_are_folded_around_a_change():
+    chunks = diff.with_context(diff.word_diff(long_text("Dig pits."), long_text("Dig deep pits.")))
+    shown = "".join(chunk.text for chunk in chunks if chunk.op != "skip")
+    assert "deep" in shown
+    assert "Unchanged line 28." in shown and "Unchanged line 34." in shown  # 3 lines around
+    assert "Unchanged line 27." not in shown and "Unchanged line 35." not in shown
+    assert "Unchanged line 1." not in shown and "Unchanged line 60." not in shown
+    skipped = [chunk for chunk in chunks if chunk.op == "skip"]
+    assert [chunk.line_count for chunk in skipped] == [27, 26]
+    # nothing is lost: the folded text can be shown on demand
+    assert "".join(chunk.text for chunk in chunks) == "".join(
+        chunk.text for chunk in diff.word_diff(long_text("Dig pits."), long_text("Dig deep pits.")))
+
+
+def test_short_texts_are_not_folded():
+    chunks = diff.word_diff("one\ntwo\nthree", "one\n2\nthree")
+    assert diff.with_context(chunks) == chunks

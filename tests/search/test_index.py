@@ -197,7 +197,8 @@ def test_a_phrase_finds_the_sheets_tagged_with_a_term_whose_label_has_it(make_sh
 def test_a_misspelt_label_gets_a_suggestion_from_the_terms_sheets_are_tagged_with(make_sheet,
                                                                                    find):
     make_sheet("Trees between crops", practice_groups=["agroforestry"], language="en")
-    page = find(q="agroforestrie")
+    # ("agroforestrie" itself now finds the sheet: its English stem is agroforestry's)
+    page = find(q="agroforestirie")
     assert page.total == 0 and page.suggestion == "agroforesterie"
     assert slugs(find(q=page.suggestion)) == ["trees-between-crops"]
     # "Apiculture" labels a group no sheet is in: offering it would find nothing.
@@ -218,3 +219,27 @@ def test_a_snippet_shows_each_searched_word_even_far_apart_in_a_long_body(make_s
     snippet = find(q="mulch compost").hits[0].snippet_html
     assert "mulch</mark>" in snippet and "Compost</mark>" in snippet and " … " in snippet
     assert "word399" not in snippet.split("…")[0]  # two short passages, not the whole body
+
+
+def test_a_near_miss_that_finds_few_sheets_suggests_the_spelling_that_finds_many(make_sheet,
+                                                                                 find):
+    make_sheet("Hedgerows", body="Farmers wrote agroforesty in their notes.")
+    for n in range(6):
+        make_sheet(f"Agroforestry plot {n}", body="Agroforestry keeps the soil covered.")
+    page = find(q="agroforesty")
+    assert page.total == 1 and page.suggestion == "agroforestry"
+    # a word that finds about as many sheets as its neighbour keeps its own results
+    make_sheet("Mulch", body="Straw mulch.")
+    make_sheet("Much", body="Much rain.")
+    assert find(q="mulch").suggestion is None
+
+
+def test_singular_and_plural_of_a_label_find_the_same_sheets_in_three_languages(make_sheet,
+                                                                                find):
+    make_sheet("Trees along the field edge", practice_groups=["windbreak"], language="en")
+    make_sheet("Steps on the hillside", measures=["S1"], language="en")  # Terraces
+    for singular, plural in [("windbreak", "windbreaks"), ("terrace", "terraces"),
+                             ("terrasse", "terrasses"), ("terraza", "terrazas"),
+                             ("brise-vent", "brise-vents")]:
+        assert slugs(find(q=singular)) == slugs(find(q=plural)) != [], (singular, plural)
+    assert slugs(find(q="terraces")) == ["steps-on-the-hillside"]

@@ -58,3 +58,30 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
                 not set(PLACEHOLDER.findall(strings[-1])) >= wanted - {"count", "num"}:
             broken.append(ids[0])
     assert untranslated == [] and broken == []
+
+
+def test_the_api_reference_page_speaks_french_and_spanish(client):
+    assert "Référence de l'API" in client.get("/api/v1/docs?lang=fr").text.replace("&#39;", "'")
+    assert "Referencia de la API" in client.get("/api/v1/docs?lang=es").text
+
+
+def test_numbers_and_units_are_written_for_the_readers_locale(client, make_sheet):
+    make_sheet("Terraces", soc_change_t_c_ha_yr=0.25, rainfall_mm_min=1200,
+               rainfall_mm_max=1500, agro_climatic_zones=["humid"])
+    english = client.get("/practices/terraces?lang=en").text
+    assert "+0.25" in english and "1,200–1,500 mm/yr" in english
+    french = client.get("/practices/terraces?lang=fr").text
+    assert "+0,25" in french and "mm/an" in french and "1\u202f200" in french
+
+
+def test_the_standard_colleges_are_named_in_the_readers_language(client, session):
+    from practices.models import College
+
+    session.add(College(slug="research-and-education", name="Research and education",
+                        description="Universities, research institutes, schools and "
+                                    "training centres."))
+    session.add(College(slug="own", name="Our own network"))
+    session.commit()
+    spanish = client.get("/colleges/?lang=es").text
+    assert "Investigación y educación" in spanish and "Research and education" not in spanish
+    assert "Our own network" in spanish  # an admin's own name is shown as written

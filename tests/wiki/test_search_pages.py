@@ -139,3 +139,23 @@ def test_moderators_can_filter_by_status(client, make_sheet, make_user, login):
     make_sheet("Out", status="published")
     login(make_user(Role.MODERATOR))
     assert titles(get(client, "/practices/?status=in_review")) == ["Waiting"]
+
+
+def test_translations_of_one_practice_are_one_card_in_the_readers_language(client, make_sheet,
+                                                                           session):
+    original = make_sheet("Zai pits", body="Zai pits catch runoff.", language="en",
+                          countries=["BF"], agro_climatic_zones=["semi-arid"],
+                          practice_groups=["water-harvesting"])
+    french = make_sheet("Zaï", body="Le zaï (zai pits) retient l'eau.", language="fr",
+                        countries=["BF"])
+    french.translation_of_id = original.id
+    session.commit()
+    page = client.get("/practices/?q=zai&lang=fr").text
+    assert page.count('class="hit"') == 1
+    card = page[page.index('class="hit"'):]
+    assert "/practices/za" in card and 'lang="fr"' in card  # the French sheet leads
+    assert 'class="lang-badge"' in card and 'hreflang="en"' in card
+    english = client.get("/practices/?q=zai&lang=en").text
+    card = english[english.index('class="hit"'):]
+    assert ">Zai pits<" in card or "Zai</mark> pits" in card or "Zai pits" in card
+    assert "Burkina Faso" in card and "Semi-arid" in card and "Water harvesting" in card

@@ -69,6 +69,25 @@ def test_edit_history_and_diff(client, login, make_user, make_sheet):
     assert any("harvest" in text for text in inserted)
 
 
+def test_diff_of_a_long_sheet_shows_the_change_and_folds_the_rest(client, login, make_user,
+                                                                   make_sheet):
+    login(make_user())
+    lines = [f"Paragraph {n} about mulch." for n in range(1, 81)]
+    sheet = make_sheet(title="Mulch", body="\n".join(lines))
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    lines[60] = "Paragraph 61 about straw mulch."
+    client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Mulch", "body": "\n".join(lines), "base_revision_id": base_revision(form),
+        "action": "save", "slug": sheet.slug})
+    page = client.get(f"/practices/{sheet.slug}/diff/1/2").text
+    visible = re.sub(r"<details class=\"diff__skip\">.*?</details>", "", page, flags=re.S)
+    assert "straw" in visible and "Paragraph 58 about" in visible
+    assert "Paragraph 5 about" not in visible and "Paragraph 57 about" not in visible
+    assert "57 unchanged lines" in page and "Show everything" in page
+    everything = client.get(f"/practices/{sheet.slug}/diff/1/2?full=1").text
+    assert "diff__skip" not in everything and "Paragraph 5 about" in everything
+
+
 def test_stale_edit_shows_conflict_and_keeps_the_users_text(client, login, make_user,
                                                             make_sheet, session):
     login(make_user())
