@@ -82,3 +82,20 @@ def test_bad_coordinates_are_a_422_with_a_message(client, query):
     response = client.get("/carbon?" + query)
     assert response.status_code == 422
     assert "Give the latitude and longitude in decimal degrees" in response.get_data(as_text=True)
+
+
+def test_the_place_finder_looks_up_the_zones_of_its_point_and_picks_one(client, zai):
+    response = client.get("/place?find=1&lat=12.37&lon=-1.53&zones=1")
+    assert response.status_code == 200  # the lookup, not the redirect to the results
+    text = unescape(response.get_data(as_text=True))
+    assert "Documented by sheets near this point — check it matches your land." in text
+    assert "Tropical dry" in text and "Zaï pits" in text
+    pick = next(
+        part.split('"')[0]
+        for part in text.split('href="')[1:]
+        if "ipcc_climate_zone=tropical-dry" in part.split('"')[0]
+    )
+    picked = client.get(pick).get_data(as_text=True)
+    assert '<option value="tropical-dry" selected>' in picked
+    assert 'name="lat" inputmode="decimal" value="12.37"' in picked
+    assert client.get("/place?zones=1&lat=north&lon=2").status_code == 422
