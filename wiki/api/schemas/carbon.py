@@ -1,18 +1,42 @@
 """The carbon estimator's query and answer (`GET /api/v1/carbon/estimate`)."""
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from practices import carbon
 from practices.vocab import vocabulary
-from wiki.api.schemas.sheets import ErrorBody, Unset, text
+from wiki.api.schemas.sheets import ErrorBody, Unset
 
 __all__ = ["CarbonErrorResponse", "CarbonEstimateOut", "CarbonQuery"]
 
 
 def _codes(name: str) -> str:
     return ", ".join(f"`{code}`" for code in vocabulary(name).codes)
+
+
+def _one_of(name: str) -> Any:
+    """One code of the vocabulary. The document lists them; an unknown one is answered by the
+    estimator (422 naming the field, as for every code of the API), not by the schema."""
+    return Annotated[str, Field(max_length=60,
+                                json_schema_extra={"enum": list(vocabulary(name).codes)})]
+
+
+def _levels_pattern() -> str:
+    """Comma-separated level codes of any land use and edition: which go together is the
+    estimator's rule (a 422 naming the field), not the document's."""
+    codes = sorted({code for land_use in carbon.LAND_USES
+                    for group in carbon.management_levels(land_use, None)
+                    for code in group.codes()})
+    one = "(?:" + "|".join(codes) + ")"
+    return f"^{one}(?:,{one})*$"
+
+
+LEVELS_PATTERN = _levels_pattern()
+
+
+def _levels_field() -> Any:
+    return Annotated[str, Field(max_length=300, json_schema_extra={"pattern": LEVELS_PATTERN})]
 
 
 def _levels(land_use: str) -> str:
@@ -35,27 +59,27 @@ class CarbonQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    climate_zone: text(60) = Field(
-        description="IPCC climate zone: " + _codes("ipcc_climate_zones"),
+    climate_zone: _one_of("ipcc_climate_zones") = Field(
+        description="IPCC climate zone",
         examples=["cool-temperate-moist"],
     )
-    soil_class: text(60) = Field(
-        description="IPCC soil class: "
-        + _codes("ipcc_soil_classes")
-        + " (organic soils have no Tier 1 stock default)",
+    soil_class: _one_of("ipcc_soil_classes") = Field(
+        description="IPCC soil class (organic soils have no Tier 1 stock default)",
         examples=["high-activity-clay"],
     )
-    land_use: text(30) = Field(description="`cropland` or `grazing-land`", examples=["cropland"])
-    baseline: text(300) = Field(
+    land_use: Annotated[str, Field(max_length=30, json_schema_extra={
+        "enum": list(carbon.LAND_USES)})] = Field(examples=["cropland"])
+    baseline: _levels_field() = Field(
         description="The management today. " + LEVELS_HELP,
         examples=["long-term-cultivated,full-tillage,medium-input"],
     )
-    practice: text(300) = Field(
+    practice: _levels_field() = Field(
         description="The management with the practice. " + LEVELS_HELP,
         examples=["long-term-cultivated,no-till,medium-input"],
     )
-    area_ha: float | Unset = Field(
-        None, ge=0, le=1e9, description="An area in hectares, for the totals"
+    # The bounds on the number itself: on the union they would not reach the document.
+    area_ha: Annotated[float, Field(ge=0, le=1e9)] | Unset = Field(
+        None, description="An area in hectares, for the totals"
     )
     edition: Literal[carbon.EDITIONS] | Unset = Field(
         None, description="IPCC edition of the tables (default 2019, the 2019 Refinement)"

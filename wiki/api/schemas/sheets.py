@@ -40,7 +40,8 @@ REQUIRED_TEXT = f"^{ALLOWED_CHARACTER}*{VISIBLE_CHARACTER}{ALLOWED_CHARACTER}*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_INTEGER = 2**31 - 1  # INTEGER columns (32 bits on PostgreSQL)
 # practices.fields.URL_PATTERN and CURRENCY_PATTERN, as JSON Schema (ECMA) patterns.
-WEB_ADDRESS = r"^\s*[hH][tT][tT][pP][sS]?://[^\s/$.?#][^\s]*\s*$"
+# (and, as all text, no control characters: \x00-\x1f is left out of the address itself)
+WEB_ADDRESS = (r"^\s*[hH][tT][tT][pP][sS]?://[^\s/$.?#\x00-\x1f][^\s\x00-\x1f]*\s*$")
 CURRENCY = r"^\s*[a-zA-Z]{3}\s*$"
 
 
