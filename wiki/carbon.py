@@ -15,6 +15,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from practices import carbon
+from wiki.auth import acting_user
+from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.rendering import term_label
 
@@ -94,8 +96,21 @@ class Choice:
 @bp.get("/carbon")
 def calculator():
     choice = Choice.from_args(request.args)
-    page = {"choice": choice, "result": None, "errors": {}, "no_default": None}
+    page = {
+        "choice": choice,
+        "result": None,
+        "errors": {},
+        "no_default": None,
+        "point": None,
+        "point_error": None,
+    }
+    if "lat" in request.args or "lon" in request.args:
+        page["point"], page["point_error"] = _zones_at_point(request.args)
+        if page["point_error"]:
+            return _render(page, 422)
     if not choice.submitted:
+        return _render(page)
+    if choice.missing and page["point"]:  # half-way through picking from the lookup
         return _render(page)
     if choice.missing:
         page["errors"] = {name: _("Choose one.") for name in choice.missing}
@@ -118,11 +133,40 @@ def calculator():
     return _render(page)
 
 
+def _zones_at_point(args):
+    """(the zones documented near the point, None) or (None, what is wrong with it)."""
+    from search.place import PlaceError  # numpy and scipy: load on first use
+    from search.zones import zones_near
+
+    try:
+        return zones_near(
+            get_session(), acting_user(), args.get("lat", ""), args.get("lon", "")
+        ), None
+    except PlaceError:
+        return None, _("Give the latitude and longitude in decimal degrees, e.g. 13.58 and -2.37.")
+
+
+def _pick_url(choice: Choice, point, name: str, code: str) -> str:
+    """The calculator with this zone or soil class filled in, the rest of the state kept."""
+    params = {key: value for key, value in choice.params().items() if value}
+    params[name] = code
+    params.update(lat=_point_number(point.latitude), lon=_point_number(point.longitude))
+    return _calculator_url(params)
+
+
+def _point_number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def _render(page: dict, status: int = 200):
     choice = page["choice"]
+    point = page.get("point")
     return render_template(
         "carbon/calculator.html",
         **page,
+        pick_url=lambda name, code: _pick_url(choice, point, name, code),
+        point_lat=request.args.get("lat", "")[:20],
+        point_lon=request.args.get("lon", "")[:20],
         share_url=_calculator_url(choice.params()),
         other_edition_url=_calculator_url({**choice.params(), "edition": "2006"}),
         DEFAULT_LEVELS=DEFAULT_LEVELS,

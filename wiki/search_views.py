@@ -121,6 +121,8 @@ def _sorted_counts(facet: str, counts: dict[str, int], chosen) -> list[tuple[str
 def place():
     """Find practices for my place: a few answers (or a point) become search filters."""
     args = request.args
+    if args.get("zones"):
+        return _place_zones(args)
     if not args.get("find"):
         return render_template("search/place.html", values=args, error=None)
     filters: dict[str, list[str]] = {}
@@ -140,6 +142,32 @@ def place():
                          "-2.37."))
             return render_template("search/place.html", values=args, error=message), 422
     return redirect(url_for("home.practices", **filters, **_place_order(filters)), 303)
+
+
+# The place finder's facets for the zone lookup's two kinds of answer (search.zones).
+PLACE_ZONE_FACETS = {"climate_zone": "ipcc_climate_zone", "soil_class": "soil"}
+
+
+def _place_zones(args):
+    """The zones and soil classes that sheets near the point document, for the reader to pick
+    (they fill the form's selects through the address; nothing is chosen for them)."""
+    from search.place import PlaceError  # numpy and scipy: load on first use
+    from search.zones import zones_near
+
+    try:
+        point = zones_near(get_session(), acting_user(), args.get("lat", ""),
+                           args.get("lon", ""))
+    except PlaceError:
+        error = _("Give the latitude and longitude in decimal degrees, e.g. 13.58 and -2.37.")
+        return render_template("search/place.html", values=args, error=error), 422
+    kept = {name: value for name, value in args.items() if value and name != "find"}
+
+    def pick_url(name: str, code: str) -> str:
+        return url_for("search.place", **{**kept, PLACE_ZONE_FACETS[name]: code}) + "#place-zones"
+
+    chosen = {name: args.get(facet) for name, facet in PLACE_ZONE_FACETS.items()}
+    return render_template("search/place.html", values=args, error=None, point=point,
+                           pick_url=pick_url, chosen_codes=chosen)
 
 
 def _place_order(filters: dict[str, list[str]]) -> dict[str, str]:

@@ -1,0 +1,120 @@
+"""Which IPCC climate zones and soil classes do sheets near a point document? (issue 13)
+
+There is no climate or soil raster in the project, and the calculator must never guess. So
+the lookup only reports what the wiki itself says: the zones and soil classes listed by
+sheets that the reader may see and that have a location near the point, each with the
+nearest such sheet and its distance. Sheets in the point's country come first. The reader
+checks and picks; nothing is selected for them.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from practices import policy
+from practices.models import Revision, Sheet, User
+from search.place import EARTH_RADIUS_KM, PlaceError, country_at, parse_point
+
+MAX_DISTANCE_KM = 500.0
+# The two fields the calculator needs, keyed by the calculator's parameter names.
+ZONE_FIELDS = {"climate_zone": "ipcc_climate_zones", "soil_class": "ipcc_soil_classes"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One code, and the nearest visible sheet that documents it."""
+
+    code: str
+    sheet: Sheet
+    distance_km: float
+    same_country: bool
+
+
+@dataclass
+class PointZones:
+    latitude: float
+    longitude: float
+    country: str | None  # None when no country lies near the point (at sea, say)
+    max_distance_km: float = MAX_DISTANCE_KM
+    found: dict[str, list[Evidence]] = field(default_factory=dict)  # by ZONE_FIELDS key
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.found.values())
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_dphi, half_dlambda = (phi2 - phi1) / 2, math.radians(lon2 - lon1) / 2
+    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def zones_near(
+    session: Session,
+    user: User | None,
+    latitude: str | float,
+    longitude: str | float,
+    max_km: float = MAX_DISTANCE_KM,
+) -> PointZones:
+    """The zones and soil classes documented near the point, best evidence first.
+
+    Raises PlaceError("invalid") for a point that is not a latitude/longitude."""
+    lat, lon = parse_point(latitude, longitude)
+    try:
+        country = country_at(lat, lon)
+    except PlaceError:
+        country = None
+    best: dict[str, dict[str, Evidence]] = {name: {} for name in ZONE_FIELDS}
+    for sheet, fields in _located_sheets(session):
+        if not policy.can_view(user, sheet):  # drafts stay with those who may read them
+            continue
+        nearest = _nearest_location(lat, lon, fields.get("locations") or [])
+        if nearest is None or nearest > max_km:
+            continue
+        same_country = country is not None and country in (fields.get("countries") or [])
+        for name, field_name in ZONE_FIELDS.items():
+            for code in fields.get(field_name) or []:
+                evidence = Evidence(str(code), sheet, nearest, same_country)
+                known = best[name].get(evidence.code)
+                if known is None or _rank(evidence) < _rank(known):
+                    best[name][evidence.code] = evidence
+    found = {name: sorted(codes.values(), key=_rank) for name, codes in best.items()}
+    return PointZones(lat, lon, country, max_km, found)
+
+
+def _rank(evidence: Evidence) -> tuple:
+    return (not evidence.same_country, evidence.distance_km, evidence.code)
+
+
+def _located_sheets(session: Session):
+    """(sheet, current fields) of every live sheet; the caller applies the permissions."""
+    query = (
+        select(Sheet, Revision.fields)
+        .join(Revision, Revision.id == Sheet.current_revision_id)
+        .where(Sheet.deleted_at.is_(None))
+        .order_by(Sheet.id)
+    )
+    for sheet, fields in session.exec(query):
+        if fields and fields.get("locations"):
+            yield sheet, fields
+
+
+def _nearest_location(lat: float, lon: float, locations) -> float | None:
+    """Distance to the nearest well-formed [lon, lat] pair, or None if there is none."""
+    distances = [
+        distance_km(lat, lon, point[1], point[0]) for point in locations if _is_point(point)
+    ]
+    return min(distances, default=None)
+
+
+def _is_point(point) -> bool:
+    return (
+        isinstance(point, list | tuple)
+        and len(point) == 2
+        and all(isinstance(value, int | float) and not isinstance(value, bool) for value in point)
+        and -180 <= point[0] <= 180
+        and -90 <= point[1] <= 90
+    )
