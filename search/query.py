@@ -45,7 +45,11 @@ FIELD_BOOSTS = {"title": 3.0, "labels": 0.15}
 
 
 class InvalidSearch(ValueError):
-    """A parameter the API refuses (the HTML page ignores it instead)."""
+    """A parameter the API refuses (the HTML page ignores it instead); `field` names it."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,15 @@ class SearchRequest:
         for facet in FACETS:
             codes, unknown = normalise_codes(facet, params.get(facet, []))
             if unknown and strict:
-                raise InvalidSearch(f"unknown {facet} value(s): {', '.join(unknown)}")
+                raise InvalidSearch(f"unknown {facet} value(s): {', '.join(unknown)}",
+                                    field=facet)
             ignored += [f"{facet}={code}" for code in unknown]
             if codes:
                 filters.append((facet, codes))
         sort = _first(params, "sort") or ("relevance" if text else "updated")
         if sort not in SORTS:
             if strict:
-                raise InvalidSearch(f"sort must be one of {', '.join(SORTS)}")
+                raise InvalidSearch(f"sort must be one of {', '.join(SORTS)}", field="sort")
             sort = "relevance" if text else "updated"
         if sort == "relevance" and not text:
             sort = "updated"
@@ -133,7 +138,7 @@ def _carbon_options(params, filters: dict, sort: str, text: str,
     if (sort == "carbon" or meets) and not all(filters.get(f) for f in CARBON_FACETS):
         if strict:
             raise InvalidSearch("sort=carbon and meets_4_per_1000 need an ipcc_climate_zone "
-                                "and a soil")
+                                "and a soil", field="sort" if sort == "carbon" else MEETS_PARAM)
         return ("relevance" if text else "updated") if sort == "carbon" else sort, False
     return sort, meets
 
@@ -151,7 +156,7 @@ def _number(params, name: str, default: int, strict: bool) -> int:
         return int(raw[:9])
     except ValueError:
         if strict:
-            raise InvalidSearch(f"{name} must be a whole number") from None
+            raise InvalidSearch(f"{name} must be a whole number", field=name) from None
         return default
 
 
@@ -197,7 +202,7 @@ def clean_text(raw: str, *, strict: bool = False) -> str:
     """The query as it will be searched: bounded, balanced, without field syntax, leading
     wildcards or stop words (a French "de" must not be required in an English sheet)."""
     if strict and len(raw) > MAX_QUERY_CHARS * 5:
-        raise InvalidSearch(f"q is longer than {MAX_QUERY_CHARS * 5} characters")
+        raise InvalidSearch(f"q is longer than {MAX_QUERY_CHARS * 5} characters", field="q")
     text = raw[:MAX_QUERY_CHARS * 2]
     text = re.sub(r"[^\w\s\"()*?'’-]", " ", text)            # ':' '^' '[' '{' ... -> space
     text = re.sub(r"(?<![\w*?])[*?]+", "", text)              # leading wildcards

@@ -9,7 +9,6 @@ and moderators edit it at `/organizations/<slug>/edit`; history and diff show ev
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,6 +28,7 @@ from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.points import parse_points, show_points
 from wiki.rendering import render_body, term_label
+from wiki.uploads import configured_store
 
 bp = Blueprint("groups", __name__)
 
@@ -139,7 +139,7 @@ def _stored_logo(current: int | None) -> int | None:
     file = request.files.get("logo")
     if file is None or not file.filename:
         return current
-    stored = uploads.store(get_session(), current_app.config["UPLOAD_DIR"], file.stream,
+    stored = uploads.store(get_session(), configured_store(), file.stream,
                            original_name=file.filename, uploader=acting_user())
     return stored.id
 

@@ -33,6 +33,9 @@ CROSS_FIELD_RULES = {
     "createPractice": SHEET_RULES,
     "updatePractice": SHEET_RULES,
     "estimateCarbon": {"baseline", "practice", "land_use", "edition"},  # levels per land use
+    # the carbon order and filter need a climate zone and a soil chosen as well
+    "listPractices": {"sort", "meets_4_per_1000"},
+    "searchPractices": {"sort", "meets_4_per_1000"},
 }
 DOMAIN_ANSWERS = {"estimateCarbon": {"no_ipcc_default"}}  # the tables have no default
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -76,9 +79,9 @@ def wiki_content(make_sheet, make_user, make_organization, make_college):
 
 
 def checks_for(case, response) -> list:
-    """Every check, except that a 422 for breaking a cross-field rule (or a domain answer such
-    as "no IPCC default") is not a schema-valid request wrongly refused."""
-    if response.status_code == 422 and _domain_refusal(case, response):
+    """Every check, except that a 400/422 for breaking a cross-field rule (or a domain answer
+    such as "no IPCC default") is not a schema-valid request wrongly refused."""
+    if response.status_code in (400, 422) and _domain_refusal(case, response):
         return [check for check in CHECKS if check.__name__ != "positive_data_acceptance"]
     return CHECKS
 

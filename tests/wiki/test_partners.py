@@ -2,6 +2,7 @@
 who may edit what, drafts never shown to those who may not see them, GeoJSON = database."""
 
 import io
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,10 +120,10 @@ def test_the_logo_goes_through_the_upload_checks(client, partner, login):
         content_type="multipart/form-data",
     )
     assert accepted.status_code == 303
-    assert (
-        'class="stand-head__logo" src="/uploads/'
-        in client.get(f"/organizations/{organization.slug}").text
-    )
+    page = client.get(f"/organizations/{organization.slug}").text
+    logo = re.search(r'class="stand-head__logo" src="(/uploads/[^"?]+)', page)
+    assert logo, "the profile shows the logo"
+    assert client.get(logo.group(1)).data == png()  # from the upload store, like any upload
 
 
 def test_another_organisations_manager_cannot_edit_the_profile_or_its_measures(

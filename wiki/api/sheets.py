@@ -49,7 +49,8 @@ def _search_page():
         search_request = SearchRequest.from_params(request.args.to_dict(flat=False),
                                                    strict=True)
     except InvalidSearch as invalid:
-        raise ApiError(400, str(invalid), code="invalid_parameters") from None
+        raise ApiError(400, str(invalid), code="invalid_parameters",
+                       fields={invalid.field: str(invalid)} if invalid.field else None) from None
     user = acting_user()
     result = current_app.extensions["search"].search(search_request, user)
     visible = _visible(result.hits, user)

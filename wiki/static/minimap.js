@@ -8,7 +8,11 @@
     var points;
     try { points = JSON.parse(box.dataset.points || "[]"); } catch (e) { return; }
     if (!points.length) return;
-    var map = L.map(box, {scrollWheelZoom: false, attributionControl: false, keyboard: false});
+    // A picture (role="img" on the box): nothing inside may take focus or clicks; the
+    // sheet's text lists the same points.
+    var map = L.map(box, {scrollWheelZoom: false, attributionControl: false, keyboard: false,
+                          zoomControl: false, dragging: false, doubleClickZoom: false,
+                          touchZoom: false, boxZoom: false});
     if (countries) {
       fetch(countries).then(function (r) { return r.json(); }).then(function (g) {
         L.geoJSON(g, {interactive: false, className: "map-country"}).addTo(map).bringToBack();
@@ -16,7 +20,8 @@
     }
     var group = L.featureGroup(points.map(function (p) {
       return L.marker([p[1], p[0]], {icon: L.divIcon({className: "map-dot map-dot--pin",
-                                                      iconSize: [16, 16]}), keyboard: false});
+                                                      iconSize: [16, 16]}), keyboard: false,
+                                      interactive: false});
     })).addTo(map);
     map.fitBounds(group.getBounds().pad(0.5), {maxZoom: 6});
   });

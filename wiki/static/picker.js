@@ -18,7 +18,12 @@
     var input = picker.querySelector("[data-picker-input]");
     var box = picker.querySelector("[data-picker-map]");
     box.hidden = false;
-    var map = L.map(box, {worldCopyJump: true, minZoom: 1}).setView([10, 10], 1);
+    // The map is a pointer shortcut (aria-hidden); the textarea is the input for keyboards
+    // and screen readers, so nothing inside the map takes focus.
+    var map = L.map(box, {worldCopyJump: true, minZoom: 1, keyboard: false}).setView([10, 10], 1);
+    box.querySelectorAll("a, button, [tabindex]").forEach(function (control) {
+      control.setAttribute("tabindex", "-1");
+    });
     if (countries) {
       fetch(countries).then(function (r) { return r.json(); }).then(function (g) {
         L.geoJSON(g, {interactive: false, className: "map-country"}).addTo(map).bringToBack();
