@@ -7,7 +7,10 @@ reason, except where REQUIRE_BROWSER=1 (CI), where that is a failure.
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -22,14 +25,31 @@ PASSWORD = "browser-test-password"
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live")
+@contextmanager
+def serving(folder: Path, fill: Callable[[Session], Any]) -> Iterator[tuple[str, Any]]:
+    """A migrated SQLite wiki in `folder`, filled by `fill(session)`, served on a loopback
+    port by its own thread: (its base URL, what `fill` returned)."""
     url = f"sqlite:///{folder / 'live.db'}"
     database.upgrade(url)
     app = create_app({"DATABASE_URL": url, "UPLOAD_DIR": str(folder / "uploads"),
                       "SEARCH_INDEX_DIR": str(folder / "index")})
     with Session(app.extensions["engine"]) as session:
+        filled = fill(session)
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", filled
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    def fill(session):
         users = [accounts.create_user(session, email=f"{role}@example.org",
                                       name=f"Test {role}", password=PASSWORD, role=role)
                  for role in (Role.CONTRIBUTOR, Role.MODERATOR, Role.ADMIN)]
@@ -38,14 +58,9 @@ def live_server(tmp_path_factory):
         session.flush()
         for user in users[:2]:  # the contributor and the moderator belong to it
             accounts.set_colleges(session, user, [college.id])
-        session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.extensions["engine"].dispose()
+
+    with serving(tmp_path_factory.mktemp("live"), fill) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

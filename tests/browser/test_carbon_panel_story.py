@@ -1,46 +1,26 @@
 """A reader opens a demo sheet and reads its carbon panel, on a desktop and on a phone."""
 
-import os
-import threading
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
-from werkzeug.serving import make_server
 
-from practices import database, demo
-from wiki import create_app
+from practices import demo
+from tests.browser.conftest import SCREENSHOTS, serving
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("CARBON_SHOTS_DIR", "")) if os.environ.get("CARBON_SHOTS_DIR") else None
+SHOTS = Path(SCREENSHOTS) if SCREENSHOTS else None  # SCREENSHOT_DIR, as the other stories
 SLUG = "conservation-agriculture-maize-southern-africa"
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """A live server with the demo data set, on a loopback port."""
-    folder = tmp_path_factory.mktemp("carbon-demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    database.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "UPLOAD_DIR": str(folder / "uploads"),
-            "SEARCH_INDEX_DIR": str(folder / "index"),
-        }
-    )
-    with Session(app.extensions["engine"]) as session:
+    def fill(session):
         demo.load(session)
         session.commit()
-    server = make_server(
-        "127.0.0.1", int(os.environ.get("CARBON_DEMO_PORT", "0")), app, threaded=True
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.extensions["engine"].dispose()
+
+    with serving(tmp_path_factory.mktemp("carbon-demo"), fill) as (base, filled):
+        yield base
 
 
 def test_reader_reads_the_carbon_panel_of_a_demo_sheet(demo_server, browser):

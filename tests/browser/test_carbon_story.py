@@ -1,18 +1,14 @@
 """A practitioner estimates what no-till would store on her land with the carbon calculator,
 shares the result, and follows the link to the practices documented for her zone and soil."""
 
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlmodel import Session
-from werkzeug.serving import make_server
 
-from practices import accounts, database, sheets
+from practices import accounts, sheets
 from practices.models import Role
-from tests.browser.conftest import PASSWORD, SCREENSHOTS
-from wiki import create_app
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +17,7 @@ pytestmark = pytest.mark.browser
 def carbon_server(tmp_path_factory):
     """A live wiki with a no-till sheet in cool temperate moist, high-activity clay cropland,
     and one elsewhere that the link must not show."""
-    folder = tmp_path_factory.mktemp("carbon")
-    url = f"sqlite:///{folder / 'live.db'}"
-    database.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "UPLOAD_DIR": str(folder / "uploads"),
-            "SEARCH_INDEX_DIR": str(folder / "index"),
-        }
-    )
-    with Session(app.extensions["engine"]) as session:
+    def fill(session):
         author = accounts.create_user(
             session,
             email="author@example.org",
@@ -55,13 +41,9 @@ def carbon_server(tmp_path_factory):
             )
             sheets.create(session, content, author=author)
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.extensions["engine"].dispose()
+
+    with serving(tmp_path_factory.mktemp("carbon"), fill) as (base, filled):
+        yield base
 
 
 def shoot(page, name: str) -> None:

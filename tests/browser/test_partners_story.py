@@ -4,34 +4,20 @@ moderator publishes it; an anonymous visitor filters the map by college, clicks 
 organisation, then the measure, then the measure's practice sheet."""
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
-from werkzeug.serving import make_server
 
-from practices import accounts, database, profiles, sheets
+from practices import accounts, profiles, sheets
 from practices.models import College, Organization, Role
-from tests.browser.conftest import PASSWORD
-from wiki import create_app
+from tests.browser.conftest import PASSWORD, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def partners_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("partners")
-    url = f"sqlite:///{folder / 'live.db'}"
-    database.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "UPLOAD_DIR": str(folder / "uploads"),
-            "SEARCH_INDEX_DIR": str(folder / "index"),
-        }
-    )
-    with Session(app.extensions["engine"]) as session:
+    def fill(session):
         organization = Organization(slug="sahel-soils", name="Sahel Soils")
         session.add_all(
             [
@@ -65,13 +51,9 @@ def partners_server(tmp_path_factory):
         )
         sheets.create(session, content, author=moderator, slug="zai-pits", status="published")
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.extensions["engine"].dispose()
+
+    with serving(tmp_path_factory.mktemp("partners"), fill) as (base, filled):
+        yield base
 
 
 def sign_in(page, base, email):

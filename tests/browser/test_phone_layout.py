@@ -2,38 +2,24 @@
 first, with the filters in a drawer (issue 16)."""
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
-from werkzeug.serving import make_server
+from sqlmodel import select
 
-from practices import accounts, database, demo
+from practices import accounts, demo
 from practices.models import Role, Sheet
-from tests.browser.conftest import PASSWORD, SCREENSHOTS
-from wiki import create_app
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path("/work/notes/shots")
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """A live server over the demo data set (37 sheets, translations, discussions)."""
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    database.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "UPLOAD_DIR": str(folder / "uploads"),
-            "SEARCH_INDEX_DIR": str(folder / "index"),
-        }
-    )
-    with Session(app.extensions["engine"]) as session:
+    def fill(session):
         demo.load(session)
         accounts.create_user(
             session,
@@ -47,13 +33,10 @@ def demo_server(tmp_path_factory):
             session.exec(select(Sheet.slug).where(Sheet.slug == "zai-pits-burkina-faso")).first()
             or session.exec(select(Sheet.slug)).first()
         )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", slug
-    server.shutdown()
-    thread.join()
-    app.extensions["engine"].dispose()
+        return slug
+
+    with serving(tmp_path_factory.mktemp("demo"), fill) as (base, filled):
+        yield base, filled
 
 
 @pytest.fixture
