@@ -71,7 +71,10 @@ def test_a_rebuild_killed_at_random_points_leaves_nothing_behind_and_a_rerun_reb
     author = make_user()
     for number in range(SHEETS):
         content = sheets.Content.checked(title=f"Contour bund {number}",
-                                         body="Bunds along the contour slow the runoff. " * 20)
+                                         # long enough that indexing outlasts the kill
+                                         # even on an idle machine
+                                         body=" ".join(f"Bund {number}-{n} slows the runoff."
+                                                       for n in range(300)))
         sheets.create(session, content, author=author, status="published")
     session.commit()
     session.close()
@@ -81,7 +84,7 @@ def test_a_rebuild_killed_at_random_points_leaves_nothing_behind_and_a_rerun_reb
         command = _start(["search", "rebuild", "--procs", "2", "--memory", "64"], environment)
         _wait_for(lambda command=command: len(_descendants(command.pid)) >= 2
                   or command.poll() is not None)
-        time.sleep(rng.uniform(0, 0.3))
+        time.sleep(rng.uniform(0, 0.1))
         orphans = _kill(command)
         killed_with_children += bool(orphans)
         _assert_gone(orphans)
