@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import audit, carbon, policy, profiles
+from practices import audit, carbon, policy, profiles, revisions
 from practices.carbon_levels import EstimateError
 from practices.diff import FieldChange, as_text, word_diff
 from practices.fields import N_
@@ -238,12 +238,17 @@ def revise(
     *,
     author: User | None,
     summary: str = "",
+    base_revision: int | None = None,
 ) -> MeasureRevision | None:
+    """Save a new revision of the measure, or None when nothing changed; revisions.StaleEdit
+    if a revision was saved after `base_revision` (the one the editor started from)."""
     if author is not None and not policy.can_edit_measure(
         author, measure, profiles.managed_ids(session, author)
     ):
         raise PermissionError("Only this organisation's managers and moderators edit it.")
     values = clean(session, raw)
+    revisions.claim(session, measure)
+    revisions.check_base(last_revision_number(session, measure), base_revision)
     if values == snapshot(session, measure):
         return None
     _apply(session, measure, values)
@@ -294,12 +299,9 @@ def _apply(session: Session, measure: Measure, values: dict[str, Any]) -> None:
 def _append(
     session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str
 ) -> MeasureRevision:
-    last = session.exec(
-        select(func.max(MeasureRevision.number)).where(MeasureRevision.measure_id == measure.id)
-    ).one()
     revision = MeasureRevision(
         measure_id=measure.id,
-        number=(last or 0) + 1,
+        number=last_revision_number(session, measure) + 1,  # the row is claimed (or new)
         author_id=author.id if author else None,
         edit_summary=summary[:300],
         data=values,
@@ -310,6 +312,12 @@ def _append(
 
 
 # Reading ---------------------------------------------------------------------------------
+
+
+def last_revision_number(session: Session, measure: Measure) -> int:
+    """The measure's latest revision (0 before its first): what an edit form starts from."""
+    return revisions.last_number(session, MeasureRevision, MeasureRevision.measure_id,
+                                 measure.id)
 
 
 def sheet_slugs(session: Session, measure: Measure) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import audit, policy
+from practices import audit, policy, revisions
 from practices.diff import FieldChange, as_text, word_diff
 from practices.fields import N_
 from practices.models import (
@@ -238,11 +238,16 @@ def revise(
     *,
     author: User | None,
     summary: str = "",
+    base_revision: int | None = None,
 ) -> OrganizationRevision | None:
-    """Save the profile: a new revision and an audit event, or None when nothing changed."""
+    """Save the profile: a new revision and an audit event, or None when nothing changed.
+    `base_revision` is the revision the editor started from (revisions.StaleEdit if another
+    was saved since)."""
     if author is not None and not may_edit(session, author, organization):
         raise PermissionError("Only this organisation's managers and moderators edit it.")
     values = clean(session, raw)
+    revisions.claim(session, organization)
+    revisions.check_base(last_revision_number(session, organization), base_revision)
     before = snapshot(session, organization)
     if not _revisions(session, organization) and any(before.values()):
         _append(session, organization, before, None, "")  # the state before profiles existed
@@ -287,14 +292,9 @@ def _append(
     author: User | None,
     summary: str,
 ) -> OrganizationRevision:
-    last = session.exec(
-        select(func.max(OrganizationRevision.number)).where(
-            OrganizationRevision.organization_id == organization.id
-        )
-    ).one()
     revision = OrganizationRevision(
         organization_id=organization.id,
-        number=(last or 0) + 1,
+        number=last_revision_number(session, organization) + 1,  # the row is claimed
         author_id=author.id if author else None,
         edit_summary=summary[:300],
         data=values,
@@ -302,6 +302,12 @@ def _append(
     session.add(revision)
     session.flush()
     return revision
+
+
+def last_revision_number(session: Session, organization: Organization) -> int:
+    """The profile's latest revision (0 before its first): what an edit form starts from."""
+    return revisions.last_number(session, OrganizationRevision,
+                                 OrganizationRevision.organization_id, organization.id)
 
 
 def _revisions(session: Session, organization: Organization) -> list[OrganizationRevision]:

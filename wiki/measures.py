@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import select
 
-from practices import carbon, measure_table, measures, organizations, policy, profiles
+from practices import carbon, measure_table, measures, organizations, policy, profiles, revisions
 from practices.models import Measure, Organization, Sheet, SheetStatus, User
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
+from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 
 bp = Blueprint("measures", __name__)
@@ -68,8 +69,12 @@ def _render_form(
     errors: dict,
     measure=None,
     points_text: str | None = None,
+    base_revision: int | None = None,
+    status: int | None = None,
 ):
     db = get_session()
+    if measure is not None and base_revision is None:
+        base_revision = measures.last_revision_number(db, measure)
     sheets = db.exec(
         select(Sheet)
         .where(Sheet.status == SheetStatus.PUBLISHED, Sheet.deleted_at.is_(None))
@@ -90,7 +95,8 @@ def _render_form(
         groups={use: carbon.management_levels(use, None) for use in carbon.LAND_USES},
         chosen_land_use=land_use,
         lang=current_language(),
-    ), 422 if errors else 200
+        base_revision=base_revision,
+    ), status or (422 if errors else 200)
 
 
 def _defaults_from_sheet(slug: str) -> dict:
@@ -184,10 +190,20 @@ def edit(measure_id: int):
     if request.method == "GET":
         return _render_form(organization, measures.snapshot(db, measure), {}, measure)
     values = _form_values()
+    base = database_int(request.form.get("base_revision"))
     try:
         measures.revise(
-            db, measure, values, author=acting_user(), summary=request.form.get("edit_summary", "")
+            db, measure, values, author=acting_user(), base_revision=base,
+            summary=request.form.get("edit_summary", ""),
         )
+    except revisions.StaleEdit as stale:
+        db.rollback()
+        flash(_("Someone saved this measure while you were editing it (revision %(number)d). "
+                "Your version is below: compare it with the history, then save again to "
+                "replace theirs.", number=stale.current), "error")
+        return _render_form(organization, values, {}, measure,
+                            points_text=request.form.get("locations", ""),
+                            base_revision=stale.current, status=409)
     except measures.MeasureError as refused:
         db.rollback()
         return _render_form(

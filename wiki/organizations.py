@@ -20,12 +20,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlmodel import select
 
-from practices import discussions, endorsements, measures, organizations, policy, profiles, uploads
+from practices import (
+    discussions,
+    endorsements,
+    measures,
+    organizations,
+    policy,
+    profiles,
+    revisions,
+    uploads,
+)
 from practices.diff import as_text
 from practices.models import College, Organization, Upload, User
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
+from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 from wiki.rendering import render_body, term_label
 from wiki.uploads import configured_store
@@ -104,26 +114,35 @@ def edit_profile(slug: str):
     group = _editable(slug)
     db = get_session()
     values = profiles.snapshot(db, group)
+    base = profiles.last_revision_number(db, group)
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         values = _form_values(group)
+        base = database_int(request.form.get("base_revision"))
         try:
             values["logo"] = _stored_logo(values["logo"])
-            profiles.revise(db, group, values, author=acting_user(),
+            profiles.revise(db, group, values, author=acting_user(), base_revision=base,
                             summary=request.form.get("edit_summary", "")[:300])
         except profiles.ProfileError as refused:
-            errors = refused.errors
+            errors, status = refused.errors, 422
         except uploads.RejectedUpload as rejected:
-            errors = {"logo": str(rejected)}
-        if not errors:
+            errors, status = {"logo": str(rejected)}, 422
+        except revisions.StaleEdit as stale:
+            db.rollback()
+            flash(_("Someone saved this profile while you were editing it (revision "
+                    "%(number)d). Your version is below: compare it with the history, then "
+                    "save again to replace theirs.", number=stale.current), "error")
+            base, status = stale.current, 409
+        else:
             db.commit()
             flash(_("The profile is saved."), "success")
             return redirect(url_for(".organization", slug=group.slug), 303)
         db.rollback()
     return render_template("organizations/edit.html", group=group, values=values,
-                           errors=errors, points_text=_points_text(values),
+                           errors=errors, points_text=_points_text(values), base_revision=base,
                            colleges=organizations.listing(db, College),
-                           standings=profiles.STANDINGS), 422 if errors else 200
+                           standings=profiles.STANDINGS), status
 
 
 def _form_values(group: Organization) -> dict:

@@ -341,3 +341,22 @@ def test_geojson_features_equal_the_database(
         sorted((f["properties"]["id"], *f["geometry"]["coordinates"]) for f in layer["features"])
         == expected
     )
+
+
+def test_a_profile_saved_meanwhile_gets_the_conflict_answer_and_keeps_the_text(
+        client, partner, login):
+    organization, manager, _moderator = partner
+    login(manager)
+    form = client.get(f"/organizations/{organization.slug}/edit").text
+    base = re.search(r'name="base_revision" value="(\d+)"', form).group(1)
+    first = client.post(f"/organizations/{organization.slug}/edit",
+                        data={**profile_form(colleges=[]), "base_revision": base})
+    assert first.status_code == 303
+    late = client.post(f"/organizations/{organization.slug}/edit",
+                       data={**profile_form(colleges=[], description="Our own words."),
+                             "base_revision": base})
+    assert late.status_code == 409
+    assert "Someone saved this profile while you were editing it" in late.text
+    assert "Our own words." in late.text  # nothing typed is lost
+    page = client.get(f"/organizations/{organization.slug}").text
+    assert "Our own words." not in page and "restore" in page

@@ -1,0 +1,43 @@
+"""Numbered revisions of a record other than a sheet (an organisation's profile, a measure),
+saved as sheets are: the record's row is claimed before the last number is read, so two
+saves at once never take the same number, and a save that started from an older revision
+than the current one is refused instead of silently replacing it.
+
+Sheets have their own compare-and-set on `current_revision_id` (practices.sheets._claim);
+these records keep no pointer, so the row itself is the lock.
+"""
+
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+
+class StaleEdit(Exception):
+    """Someone saved this record after the revision the edit started from."""
+
+    def __init__(self, current: int):
+        super().__init__(f"saved meanwhile: revision {current} is the current one")
+        self.current = current
+
+
+def claim(session: Session, record: Any) -> None:
+    """Hold the record's row until the transaction ends: a row lock on PostgreSQL, the
+    database's write lock on SQLite; then read the record as it is now."""
+    model = type(record)
+    session.execute(update(model).where(model.id == record.id).values(id=model.id)
+                    .execution_options(synchronize_session=False))
+    session.refresh(record)
+
+
+def last_number(session: Session, revision_model: Any, parent_column: Any, parent_id: int) -> int:
+    """The number of the record's latest revision (0 when it has none)."""
+    return session.exec(select(func.max(revision_model.number))
+                        .where(parent_column == parent_id)).one() or 0
+
+
+def check_base(current: int, base: int | None) -> None:
+    """StaleEdit unless the edit started from the current revision (None: not checked, for
+    scripts and imports that replace the record on purpose)."""
+    if base is not None and base != current:
+        raise StaleEdit(current)
