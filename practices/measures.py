@@ -299,16 +299,8 @@ def _apply(session: Session, measure: Measure, values: dict[str, Any]) -> None:
 def _append(
     session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str
 ) -> MeasureRevision:
-    revision = MeasureRevision(
-        measure_id=measure.id,
-        number=last_revision_number(session, measure) + 1,  # the row is claimed (or new)
-        author_id=author.id if author else None,
-        edit_summary=summary[:300],
-        data=values,
-    )
-    session.add(revision)
-    session.flush()
-    return revision
+    return revisions.append(session, MeasureRevision, "measure_id", measure, values, author,
+                            summary)
 
 
 # Reading ---------------------------------------------------------------------------------

@@ -292,16 +292,8 @@ def _append(
     author: User | None,
     summary: str,
 ) -> OrganizationRevision:
-    revision = OrganizationRevision(
-        organization_id=organization.id,
-        number=last_revision_number(session, organization) + 1,  # the row is claimed
-        author_id=author.id if author else None,
-        edit_summary=summary[:300],
-        data=values,
-    )
-    session.add(revision)
-    session.flush()
-    return revision
+    return revisions.append(session, OrganizationRevision, "organization_id", organization,
+                            values, author, summary)
 
 
 def last_revision_number(session: Session, organization: Organization) -> int:

@@ -41,3 +41,19 @@ def check_base(current: int, base: int | None) -> None:
     scripts and imports that replace the record on purpose)."""
     if base is not None and base != current:
         raise StaleEdit(current)
+
+
+def append(session: Session, revision_model: Any, parent_field: str, record: Any,
+           values: dict[str, Any], author: Any, summary: str) -> Any:
+    """The record's next revision, a snapshot of `values` (the row is claimed, or new)."""
+    parent_column = getattr(revision_model, parent_field)
+    revision = revision_model(
+        **{parent_field: record.id},
+        number=last_number(session, revision_model, parent_column, record.id) + 1,
+        author_id=author.id if author else None,
+        edit_summary=summary[:300],
+        data=values,
+    )
+    session.add(revision)
+    session.flush()
+    return revision
