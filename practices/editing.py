@@ -7,7 +7,9 @@ through: it adds what follows a saved edit (the review flag and its audit event,
 as any other stale base, so that every caller answers with its conflict, never a 500.
 
 On StaleRevision nothing of the edit was written; the caller rolls its transaction back (the
-losing claim may hold SQLite's write lock until then).
+losing claim may hold SQLite's write lock until then). Two people taking the same new slug at
+once (two new sheets, or two renames) pass the slug check together; the database's unique
+index refuses the later one, which becomes the same SlugTaken the check would have raised.
 """
 
 from collections.abc import Iterator
@@ -18,6 +20,32 @@ from sqlmodel import Session
 
 from practices import sheets, workflow
 from practices.models import Revision, Sheet, User
+
+
+def create_sheet(
+    session: Session,
+    content: sheets.Content,
+    *,
+    author: User | None,
+    slug: str | None = None,
+    organization_id: int | None = None,
+    edit_summary: str = "",
+) -> Sheet:
+    """A new sheet written here (page or API): a draft for contributors, published for
+    moderators, with its audit trail; SlugTaken if the slug is someone else's, even when
+    they took it a moment ago."""
+    with _slug_taken_on_clash(session, slug):
+        sheet = sheets.create(
+            session,
+            content,
+            author=author,
+            slug=slug,
+            status=workflow.initial_status(author),
+            organization_id=organization_id,
+            edit_summary=edit_summary,
+        )
+    workflow.created(session, sheet, author)
+    return sheet
 
 
 def save_edit(
@@ -36,7 +64,7 @@ def save_edit(
 
     `flag=False` skips the review flag, for replaying history that was reviewed elsewhere
     (an export read back)."""
-    with _stale_on_clash(session, sheet):
+    with _stale_on_clash(session, sheet), _slug_taken_on_clash(session, new_slug):
         revision = sheets.revise(
             session,
             sheet,
@@ -88,6 +116,29 @@ def _stale_on_clash(session: Session, sheet: Sheet) -> Iterator[None]:
             raise
         session.rollback()
         raise sheets.StaleRevision(sheets.current_revision(session, sheet)) from clash
+
+
+@contextmanager
+def _slug_taken_on_clash(session: Session, slug: str | None) -> Iterator[None]:
+    """The slug was free when checked, and another save took it before ours was written."""
+    try:
+        yield
+    except IntegrityError as clash:
+        if not _is_slug_clash(clash):
+            raise
+        session.rollback()
+        raise sheets.SlugTaken(slug or "") from clash
+
+
+_SLUG_CONSTRAINTS = ("ix_sheets_slug", "sheets_slug_key", "slug_redirects_pkey")
+
+
+def _is_slug_clash(error: IntegrityError) -> bool:
+    diagnostics = getattr(error.orig, "diag", None)
+    if diagnostics is not None:
+        return diagnostics.constraint_name in _SLUG_CONSTRAINTS
+    return any(f"UNIQUE constraint failed: {column}" in str(error.orig)
+               for column in ("sheets.slug", "slug_redirects.old_slug"))
 
 
 def _is_revision_number_clash(error: IntegrityError) -> bool:

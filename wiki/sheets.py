@@ -71,15 +71,14 @@ def new():
         return _form_again(None, values, {}, preview=content, status=200)
     db = get_session()
     try:
-        sheet = sheets.create(db, content, author=user, organization_id=user.organization_id,
-                              slug=request.form.get("slug") or None,
-                              status=workflow.initial_status(user),
-                              edit_summary=request.form.get("edit_summary", ""))
+        sheet = editing.create_sheet(db, content, author=user,
+                                     organization_id=user.organization_id,
+                                     slug=request.form.get("slug") or None,
+                                     edit_summary=request.form.get("edit_summary", ""))
     except sheets.SlugTaken as taken:
         return _form_again(None, values, {"title": _slug_taken_error(str(taken))})
     except InvalidFields as invalid:
         return _form_again(None, values, invalid.errors)
-    workflow.created(db, sheet, user)
     db.commit()
     flash(_("The sheet was created.") if sheet.status == "published" else _(
         "The draft was saved. Submit it for review when it is ready."), "success")

@@ -153,3 +153,53 @@ def test_an_import_update_meeting_a_fresh_local_edit_waits_as_a_conflict(
         select(PendingRevision).where(PendingRevision.sheet_id == sheet.id)
     ).one()
     assert waiting.title == "Synthetic terrace 70, revised"
+
+
+@pytest.fixture
+def slug_check_passes(monkeypatch):
+    """Two saves that both checked the slug before either wrote: the check saw it free."""
+    monkeypatch.setattr(sheets, "_check_slug_free", lambda *args, **kwargs: None)
+
+
+def test_a_new_sheet_taking_a_slug_taken_a_moment_ago_is_refused_as_taken(
+    session, make_sheet, make_user, slug_check_passes
+):
+    make_sheet(title="Zai pits", slug="zai-pits")
+    session.commit()
+
+    with pytest.raises(sheets.SlugTaken):
+        editing.create_sheet(session, content("Mine."), author=make_user(), slug="zai-pits")
+
+    session.rollback()
+    assert session.exec(select(Sheet).where(Sheet.slug == "zai-pits")).one().title == "Zai pits"
+
+
+def test_a_rename_to_a_slug_taken_a_moment_ago_is_refused_as_taken(
+    session, make_sheet, make_user, slug_check_passes
+):
+    make_sheet(title="Zai pits", slug="zai-pits")
+    mine = make_sheet(title="Planting pits", slug="planting-pits", body="Old.")
+    session.commit()
+
+    with pytest.raises(sheets.SlugTaken):
+        editing.save_edit(session, mine, content("New.", title="Planting pits"),
+                          author=make_user(), base_revision_id=mine.current_revision_id,
+                          new_slug="zai-pits")
+
+    session.rollback()
+    assert numbers(session, mine) == [1]
+    assert session.get(Sheet, mine.id).slug == "planting-pits"
+
+
+def test_the_new_sheet_form_answers_a_slug_taken_a_moment_ago_with_the_form(
+    client, login, session, make_sheet, make_user, slug_check_passes
+):
+    make_sheet(title="Zai pits", slug="zai-pits")
+    session.commit()
+    login(make_user())
+
+    answer = client.post("/practices/new", data={"title": "Zai", "slug": "zai-pits",
+                                                 "body": "My text.", "action": "save"})
+
+    assert 400 <= answer.status_code < 500
+    assert "My text." in answer.get_data(as_text=True)

@@ -244,16 +244,15 @@ def create_practice():
     content = _content(body)
     db = get_session()
     try:
-        sheet = sheets.create(db, content, author=user, organization_id=user.organization_id,
-                              slug=body.slug, status=workflow.initial_status(user),
-                              edit_summary=body.edit_summary)
+        sheet = editing.create_sheet(db, content, author=user,
+                                     organization_id=user.organization_id, slug=body.slug,
+                                     edit_summary=body.edit_summary)
     except sheets.SlugTaken as taken:
         db.rollback()
         raise _slug_taken(str(taken)) from None
     except InvalidFields as invalid:
         db.rollback()
         raise _invalid(invalid) from None
-    workflow.created(db, sheet, user)
     db.commit()
     location = url_for("api.get_practice", slug=sheet.slug)
     return detail_response(sheet, 201, {"Location": location})
