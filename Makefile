@@ -21,8 +21,10 @@ dev: install translations
 	$(BIN)/practice-wiki demo --if-empty
 	$(BIN)/practice-wiki run --debug --host $(HOST) --port $(PORT)
 
+# One test process per core (TEST_WORKERS=1 for a single process); files stay whole on a worker.
+TEST_WORKERS ?= auto
 test: install-test translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Runtime dependencies only (`make run`); the test tools come with `make test`.
 install: $(STAMP)

@@ -6,10 +6,11 @@ being skipped.
 """
 
 import os
+from functools import cache
 from itertools import count
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlmodel import Session, SQLModel
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-checks")
@@ -24,10 +25,31 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 def postgres_url() -> str | None:
+    """TEST_DATABASE_URL; under pytest-xdist each worker gets a database of its own beside it
+    (`<name>_gw0`, …), since every worker drops and migrates its schema."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url and os.environ.get("REQUIRE_POSTGRES"):
         pytest.fail("REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        return sibling_postgres_url(url, f"_{worker}")
     return url
+
+
+@cache
+def sibling_postgres_url(url: str, suffix: str) -> str:
+    """A database named after the one in `url` plus `suffix`, created when missing."""
+    parsed = make_url(url)
+    name = f"{parsed.database}{suffix}"
+    engine = database.make_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -6,33 +6,22 @@ import json
 import zipfile
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
-from practices import database, discussions, sheets
+from practices import discussions, sheets
 from practices.backup import tables
 from practices.models import Organization, Role, User
-from tests.conftest import PASSWORD, postgres_url, reset_postgres
+from tests.conftest import PASSWORD, postgres_url, reset_postgres, sibling_postgres_url
 from tests.wiki.test_upload_store import legacy_uploads, png_bytes, upload, uploaded_url
 from wiki import create_app
 
 
 def second_postgres_url() -> str | None:
-    """A second database beside the test one (`<name>2`), created when missing."""
+    """A second database beside the test one (`<name>_restore`), emptied."""
     url = postgres_url()
     if not url:
         return None
-    parsed = make_url(url)
-    name = f"{parsed.database}2"
-    engine = database.make_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    target = parsed.set(database=name).render_as_string(hide_password=False)
+    target = sibling_postgres_url(url, "_restore")
     reset_postgres(target)
     return target
 
