@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from wiki.quantities import number
+
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
     401: ("Please sign in", "You need to sign in to do this."),
@@ -21,7 +23,7 @@ def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     limit = request.max_content_length or 0
     return render_template("error.html", code=code, title=_(title),
-                           message=detail or _(message, limit=f"{limit / 1048576:g}")), code
+                           message=detail or _(message, limit=number(limit / 1048576))), code
 
 
 def init_app(app: Flask) -> None:

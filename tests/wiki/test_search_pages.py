@@ -146,10 +146,8 @@ def test_translations_of_one_practice_are_one_card_in_the_readers_language(clien
     original = make_sheet("Zai pits", body="Zai pits catch runoff.", language="en",
                           countries=["BF"], agro_climatic_zones=["semi-arid"],
                           practice_groups=["water-harvesting"])
-    french = make_sheet("Zaï", body="Le zaï (zai pits) retient l'eau.", language="fr",
-                        countries=["BF"])
-    french.translation_of_id = original.id
-    session.commit()
+    make_sheet("Zaï", body="Le zaï (zai pits) retient l'eau.", language="fr",
+               countries=["BF"], translation_of=original)
     page = client.get("/practices/?q=zai&lang=fr").text
     assert page.count('class="hit"') == 1
     card = page[page.index('class="hit"'):]
