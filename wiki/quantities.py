@@ -72,8 +72,8 @@ def quantity(value, unit: str | None) -> str:
     if unit == "%":
         return percent(value)
     if unit == "years":
-        return ngettext("%(num)s year", "%(num)s years", int(value) if value == int(value)
-                        else 2, num=number(value))
+        return ngettext("%(years)s year", "%(years)s years", int(value) if value == int(value)
+                        else 2, years=number(value))
     formats = {
         "mm/yr": lambda: _("%(amount)s mm/yr", amount=number(value)),
         "t C/ha/yr": lambda: soc_rate(value),
