@@ -66,12 +66,12 @@ def test_recent_changes_list_each_practice_once_in_the_readers_language(
     assert len(listed) == 2  # Zai pits (three revisions in two languages) and Biochar
     assert ">Zai pits</a>" in listed[0] and "détails ajoutés" in listed[0]
     assert 'class="lang-badge"' in listed[0] and 'hreflang="fr"' in listed[0]
-    assert "changed in French" in listed[0]
+    assert "change to the FR version" in listed[0]
     assert f"/practices/{french.slug}/diff/1/2" in listed[0]  # the change that was made
     assert ">Biochar</a>" in listed[1]
     listed = rows(client.get("/recent?lang=fr").text)
     assert ">Le zaï</a>" in listed[0] and 'hreflang="en"' in listed[0]
-    assert "modifiée en" not in listed[0] and len(listed) == 2
+    assert "modification de la version" not in listed[0] and len(listed) == 2
     # The feed still has every change, for those who follow each edit.
     feed = ET.fromstring(client.get("/feeds/recent.atom").data)
     assert len(feed.findall(f"{ATOM}entry")) == 4
