@@ -186,21 +186,6 @@ def card_terms(session: Session, sheet_ids: Iterable[int],
     return found
 
 
-def one_per_practice(sheets: Sequence[Sheet], language: str,
-                     siblings: Mapping[int, Sequence[Sheet]]) -> list[tuple[Sheet, list[Sheet]]]:
-    """Translations of one practice as one entry: (the sheet in the reader's language when
-    there is one, else the first found; its other languages), in the order found."""
-    entries: dict[int, tuple[Sheet, list[Sheet]]] = {}
-    for sheet in sheets:
-        root = sheet.translation_of_id or sheet.id
-        if root in entries:
-            continue
-        family = [sheet] + [other for other in siblings.get(root, ()) if other.id != sheet.id]
-        shown = next((other for other in family if other.language == language), sheet)
-        entries[root] = (shown, [other for other in family if other.id != shown.id])
-    return list(entries.values())
-
-
 def translation_families(session: Session, sheets: Sequence[Sheet]) -> dict[int, list[Sheet]]:
     """root id -> every live sheet of that practice (the original and its translations)."""
     roots = {sheet.translation_of_id or sheet.id for sheet in sheets}

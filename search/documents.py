@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from practices.markdown import plain_text
 from practices.models import Revision, Sheet, SheetTerm
 from search import carbon
+from search.practices import practice_key
 from search.schema import FACETS, text_field_for
 
 __all__ = ["all_documents", "count_live", "document", "documents_for", "fingerprint",
@@ -37,7 +38,7 @@ def fingerprint(sheet: Sheet) -> str:
     updated = _utc(sheet.updated_at)
     return "|".join(str(part) for part in (
         sheet.current_revision_id, sheet.status, sheet.slug, sheet.organization_id,
-        sheet.created_by_id, sheet.language, sheet.source,
+        sheet.created_by_id, sheet.language, sheet.source, sheet.translation_of_id,
         updated.isoformat() if updated else ""))
 
 
@@ -109,6 +110,7 @@ def document(sheet: Sheet, revision: Revision | None, terms: dict[str, list[str]
     doc = {
         "id": str(sheet.id),
         "slug": sheet.slug,
+        "practice": practice_key(sheet.id, sheet.translation_of_id),
         "title": title,
         "summary": summary,
         "body": body,

@@ -172,7 +172,7 @@ def indexed_fingerprints(ix: FileIndex) -> dict[str, str]:
 def database_fingerprints(session: Session) -> dict[str, str]:
     columns = (Sheet.id, Sheet.current_revision_id, Sheet.status, Sheet.slug,
                Sheet.organization_id, Sheet.created_by_id, Sheet.language, Sheet.source,
-               Sheet.updated_at)
+               Sheet.translation_of_id, Sheet.updated_at)
     rows = session.exec(select(*columns).where(Sheet.deleted_at.is_(None))).all()
     return {str(row.id): fingerprint(row) for row in rows}
 

@@ -17,6 +17,7 @@ from whoosh.query import And, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from search.carbon import best_rates
+from search.practices import PracticeGroups
 from search.schema import FACETS, STATE_ID
 
 # Bitsets of single words kept per generation: queries share most of their words, so a
@@ -103,6 +104,7 @@ class Snapshot:
         self._words: dict[tuple[str, str], int] = {}
         self._orders: dict[tuple, list[int]] = {}  # carbon orders, per chosen cells
         docnums = docnums_of(self.sheets)
+        self.practices = PracticeGroups(reader, docnums)
         updated = reader.column_reader("updated", translate=False)
         soc = reader.column_reader("soc_change")
         by_updated = sorted(docnums, key=lambda d: (updated[d], d), reverse=True)
@@ -169,7 +171,10 @@ class Snapshot:
         values = self.values.get(facet, {})
         return any_of(values.get(code, 0) for code in codes)
 
-    def counts(self, facet: str, within: int) -> dict[str, int]:
+    def counts(self, facet: str, within: int, *, practices: bool = False) -> dict[str, int]:
+        """code -> documents in `within` carrying it (with `practices`: practices)."""
+        if practices:
+            return self.practices.counts(facet, self.values.get(facet, {}), within)
         found = {}
         for code, mask in self.values.get(facet, {}).items():
             number = (mask & within).bit_count()

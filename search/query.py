@@ -63,6 +63,10 @@ class SearchRequest:
     per_page: int = PER_PAGE
     ignored: tuple[str, ...] = field(default=(), compare=False)
     meets_4_per_1000: bool = False  # only sheets whose IPCC estimate reaches 4 ‰ (issue 13)
+    # Translations of one practice as one entry (the pages; the API lists every sheet),
+    # shown in `language` when the practice has a version in it that passes the filters.
+    one_per_practice: bool = False
+    language: str = ""
 
     @property
     def filter_map(self) -> dict[str, tuple[str, ...]]:

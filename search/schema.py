@@ -107,6 +107,9 @@ def build_schema() -> Schema:
     fields = {
         "id": ID(unique=True, stored=True, sortable=True),
         "slug": ID(stored=True),
+        # The original sheet's id, shared by its translations (search.practices): results,
+        # counts and pages count practices, not language versions.
+        "practice": ID(sortable=True),
         "title": FoldedText(folding_analyzer(stops), stored=True),
         "summary": STORED(),
         "body": STORED(),

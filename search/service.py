@@ -17,6 +17,7 @@ import time
 import weakref
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as OrmSession
@@ -31,6 +32,7 @@ from search import indexer
 from search.carbon import best_rates, chosen_cells
 from search.documents import count_live
 from search.matrix import Snapshot, all_of, any_of, docnums_of
+from search.practices import PRACTICE_FIELD
 from search.query import SearchRequest, text_query
 from search.schema import FACETS
 from search.snippets import highlighted, query_terms, suggestion
@@ -381,20 +383,28 @@ class SearchService:
         if query is not None:
             base &= snapshot.query_mask(searcher, query)
         chosen = {facet: snapshot.facet_mask(facet, codes) for facet, codes in request.filters}
-        base &= self._carbon_mask(searcher, snapshot, request)
+        carbon = self._carbon_mask(searcher, snapshot, request)
+        base &= carbon
         matching = all_of(chosen.values(), base)
+        grouped = request.one_per_practice
         counts = {}
         for facet in FACETS:
             if facet == "status" and not scope.sees_unpublished:
                 continue
             within = matching if facet not in chosen else all_of(
                 (mask for name, mask in chosen.items() if name != facet), base)
-            counts[facet] = snapshot.counts(facet, within)
-        total = matching.bit_count()
+            counts[facet] = snapshot.counts(facet, within, practices=grouped)
+        total = snapshot.practices.count(matching) if grouped else matching.bit_count()
         page = min(request.page, page_count(total, request.per_page))
         start = (page - 1) * request.per_page
         docnums = self._ordered(searcher, snapshot, request, query, matching,
                                 start + request.per_page)[start:]
+        if grouped and request.language:
+            # The practice in the reader's language when it has a version there that passes
+            # the filters (the words may have matched another version).
+            pool = all_of(chosen.values(), visible & carbon)
+            docnums = [self._version_in(snapshot, docnum, pool, request.language)
+                       for docnum in docnums]
         terms = query_terms(query, searcher.reader()) if query is not None else {}
         hits = [self._hit(searcher, docnum, terms) for docnum in docnums]
         self._add_carbon_rates(searcher, request, docnums, hits)
@@ -407,6 +417,14 @@ class SearchService:
                 better = self._near_miss(searcher, snapshot, request.text, visible,
                                          (base & visible).bit_count())
         return SearchPage(request, total, page, hits, counts, better)
+
+    @staticmethod
+    def _version_in(snapshot: Snapshot, docnum: int, pool: int, language: str) -> int:
+        in_language = snapshot.values["language"].get(language, 0)
+        if in_language >> docnum & 1:
+            return docnum
+        return next((other for other in snapshot.practices.versions(docnum, pool & in_language)),
+                    docnum)
 
     def _add_carbon_rates(self, searcher, request: SearchRequest, docnums, hits) -> None:
         if not request.carbon_cells:
@@ -423,21 +441,22 @@ class SearchService:
                       for cell in chosen_cells(*request.carbon_cells))
 
     def _ordered(self, searcher, snapshot, request, query, matching: int, limit: int):
+        """The first `limit` matching documents in the request's order; with
+        `one_per_practice`, the best-placed version of each practice only."""
         if not matching:
             return []
+        grouped = request.one_per_practice
         if request.sort == "relevance" and query is not None:
-            results = searcher.search(query, filter=set(docnums_of(matching)), limit=limit)
+            results = searcher.search(query, filter=set(docnums_of(matching)), limit=limit,
+                                      collapse=PRACTICE_FIELD if grouped else None)
             return [docnum for _score, docnum in results.top_n]
         order = snapshot.orders.get(request.sort, snapshot.orders["updated"])
         if request.sort == "carbon" and request.carbon_cells:
             order = snapshot.carbon_order(searcher, chosen_cells(*request.carbon_cells))
-        found = []
-        for docnum in order:
-            if matching >> docnum & 1:
-                found.append(docnum)
-                if len(found) >= limit:
-                    break
-        return found
+        found = (docnum for docnum in order if matching >> docnum & 1)
+        if grouped:
+            return snapshot.practices.first_of_each(found, limit)
+        return list(islice(found, limit))
 
     def _hit(self, searcher: Searcher, docnum: int, terms) -> Hit:
         stored = searcher.stored_fields(docnum)
@@ -479,7 +498,9 @@ class SearchService:
         sort = request.sort if request.sort in catalog.SORTS else "updated"
         with Session(self.engine) as session:
             result = catalog.browse(session, filters, page=request.page,
-                                    per_page=request.per_page, sort=sort)
+                                    per_page=request.per_page, sort=sort,
+                                    one_per_practice=request.one_per_practice,
+                                    language=request.language)
             hits = [Hit(sheet.id, sheet.slug, sheet.language) for sheet in result.sheets]
         counts = {facet: result.facet_counts.get(name, {})
                   for facet, name in CATALOG_FACETS.items()}

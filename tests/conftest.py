@@ -16,7 +16,14 @@ from sqlmodel import Session, SQLModel
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-checks")
 
 from practices import accounts, database, sheets  # noqa: E402
-from practices.models import College, CollegeMembership, Organization, Role, User  # noqa: E402
+from practices.models import (  # noqa: E402
+    College,
+    CollegeMembership,
+    Organization,
+    Role,
+    Sheet,
+    User,
+)
 from wiki import create_app  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -160,11 +167,14 @@ def make_user(session):
 def make_sheet(session, make_user):
     def make(title: str = "Alley cropping", *, author: User | None = None, body: str = "",
              summary: str = "", status: str = "published", slug: str | None = None,
-             organization: Organization | None = None, **fields):
+             organization: Organization | None = None, translation_of: Sheet | None = None,
+             **fields):
         author = author or make_user()
         content = sheets.Content.checked(title=title, summary=summary, body=body, fields=fields)
         sheet = sheets.create(session, content, author=author, slug=slug, status=status,
                               organization_id=organization.id if organization else None)
+        if translation_of is not None:  # as importers link them: with the sheet's creation
+            sheet.translation_of_id = translation_of.id
         session.commit()
         return sheet
 

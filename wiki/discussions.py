@@ -11,7 +11,7 @@ from practices.endorsements import EndorsementError
 from practices.models import College, Comment, Endorsement, Thread
 from wiki.auth import acting_user, require
 from wiki.db import get_session
-from wiki.rendering import render_body
+from wiki.rendering import college_text, render_body
 from wiki.sheets import load_sheet
 
 bp = Blueprint("discussions", __name__)
@@ -146,7 +146,7 @@ def endorse(slug: str):
         abort(400, _("Choose the college that endorses the sheet."))
     _attempt(lambda: endorsements.endorse(db, sheet, college, acting_user(),
                                           request.form.get("statement", "")),
-             _("%(college)s now endorses this sheet.", college=college.name),
+             _("%(college)s now endorses this sheet.", college=college_text(college.name)),
              errors=EndorsementError)
     return redirect(url_for("sheets.view", slug=sheet.slug) + "#endorsements", 303)
 

@@ -5,15 +5,20 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from practices.fields import N_
+from wiki.quantities import number
+
+# Translated when shown (N_ marks them for extraction).
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    401: ("Please sign in", "You need to sign in to do this."),
-    403: ("Not allowed", "Your account may not do this."),
-    404: ("Page not found", "There is no page at this address."),
-    405: ("Not allowed", "This address does not accept this kind of request."),
-    410: ("Gone", "This page was deleted."),
-    413: ("Too large", "What you sent is larger than this wiki accepts (%(limit)s MB at most)."),
-    500: ("Something went wrong", "The error was logged. Please try again in a moment."),
+    400: (N_("Bad request"), N_("The request could not be understood.")),
+    401: (N_("Please sign in"), N_("You need to sign in to do this.")),
+    403: (N_("Not allowed"), N_("Your account may not do this.")),
+    404: (N_("Page not found"), N_("There is no page at this address.")),
+    405: (N_("Not allowed"), N_("This address does not accept this kind of request.")),
+    410: (N_("Gone"), N_("This page was deleted.")),
+    413: (N_("Too large"),
+          N_("What you sent is larger than this wiki accepts (%(limit)s MB at most).")),
+    500: (N_("Something went wrong"), N_("The error was logged. Please try again in a moment.")),
 }
 
 
@@ -21,7 +26,7 @@ def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     limit = request.max_content_length or 0
     return render_template("error.html", code=code, title=_(title),
-                           message=detail or _(message, limit=f"{limit / 1048576:g}")), code
+                           message=detail or _(message, limit=number(limit / 1048576))), code
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import select
 from practices import catalog, discussions, endorsements, notifications, policy
 from practices.models import College, Revision, Sheet, User, utcnow
 from wiki.db import get_session
-from wiki.rendering import iso
+from wiki.rendering import college_text, iso
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -57,7 +57,7 @@ def college(slug: str):
     if found is None:
         abort(404)
     events = _college_events(found)
-    feed = _feed(_("%(college)s — practice-wiki", college=found.name),
+    feed = _feed(_("%(college)s — practice-wiki", college=college_text(found.name)),
                  url_for("feeds.college", slug=slug, _external=True),
                  url_for("groups.college", slug=slug, _external=True),
                  max((item.updated for item in events), default=found.created_at))
@@ -172,6 +172,7 @@ def _college_events(college: College) -> list[FeedItem]:
     """Endorsements the college gave, and withdrew."""
     db = get_session()
     items = []
+    name = college_text(college.name)
     for endorsement in endorsements.history_of(db, college):
         sheet = db.get(Sheet, endorsement.sheet_id)
         if sheet is None or not policy.can_view(None, sheet):
@@ -179,11 +180,12 @@ def _college_events(college: College) -> list[FeedItem]:
         link = _absolute(url_for("sheets.revision", slug=sheet.slug,
                                  number=endorsement.revision_number))
         items.append(FeedItem(f"{link}#endorsement-{endorsement.id}", _(
-            "%(college)s endorsed “%(sheet)s” (revision %(n)s)", college=college.name,
+            "%(college)s endorsed “%(sheet)s” (revision %(n)s)", college=name,
             sheet=sheet.title, n=endorsement.revision_number), link, endorsement.created_at,
             endorsement.statement, None))
         if endorsement.withdrawn_at:
             items.append(FeedItem(f"{link}#withdrawn-{endorsement.id}", _(
-                "%(college)s withdrew its endorsement of “%(sheet)s”", college=college.name,
-                sheet=sheet.title), link, endorsement.withdrawn_at, endorsement.statement, None))
+                "%(college)s withdrew its endorsement of “%(sheet)s”",
+                college=name, sheet=sheet.title), link, endorsement.withdrawn_at,
+                endorsement.statement, None))
     return sorted(items, key=lambda item: item.updated, reverse=True)

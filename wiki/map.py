@@ -65,7 +65,7 @@ def organization_filters(args, prefix: str = "org_") -> map_features.Organizatio
 
 @bp.get("/map")
 def world_map():
-    search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
+    search_request = search_views.practice_request(request.args.to_dict(flat=False))
     user = acting_user()
     db = get_session()
     ids, total = matching_ids(search_request, user)

@@ -4,7 +4,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -15,10 +15,12 @@ from practices.fields import FIELDS, FIELDS_BY_NAME, SECTIONS
 from practices.impacts import IMPACT_INDICATORS, impact_label
 from practices.models import Revision
 from practices.vocab import vocabulary
+from wiki import quantities
 from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.markdown import LinkTarget, Rendered, Resolver, render_markdown
+from wiki.quantities import quantity
 from wiki.render_cache import RevisionRenderer
 
 
@@ -78,7 +80,7 @@ def display_value(name: str, value) -> str:
     if spec.kind == "code":
         return term_label(value, spec.vocabulary)
     if spec.kind in ("int", "float"):
-        return f"{value:g}" + (f" {unit_label(spec.unit)}" if spec.unit else "")
+        return quantity(value, spec.unit)
     if spec.kind == "impacts":
         return "; ".join(f"{impact_label(key, current_language())} {score:+d}"
                          for key, score in value.items())
@@ -147,38 +149,14 @@ def college_text(text: str | None) -> str:
     return _(text) if text in _STANDARD_COLLEGE_TEXTS else text
 
 
-def number(value) -> str:
-    """A number as the reader's locale writes it: 1,500.5 in English, 1 500,5 in French."""
-    return format_decimal(value, format="#,##0.###")
-
-
-def signed(value) -> str:
-    """A change with its sign, in the reader's locale: +0.25 / +0,25, -1.2 / -1,2."""
-    return format_decimal(value, format="+#,##0.###;-#,##0.###")
-
-
-def rainfall_range(fields: dict) -> str:
-    """'400–800 mm/yr', or an open range when a source gives only one bound."""
-    low, high = fields.get("rainfall_mm_min"), fields.get("rainfall_mm_max")
-    if low is not None and low == high:  # one figure, e.g. a measured annual mean
-        return _("%(amount)s mm/yr", amount=number(low))
-    if low is not None and high is not None:
-        return _("%(low)s–%(high)s mm/yr", low=number(low), high=number(high))
-    if low is not None:
-        return _("at least %(amount)s mm/yr", amount=number(low))
-    if high is not None:
-        return _("up to %(amount)s mm/yr", amount=number(high))
-    return ""
-
-
 def init_app(app: Flask) -> None:
     app.extensions["revision_renderer"] = RevisionRenderer(app.extensions["engine"])
     app.jinja_env.globals.update(
         FIELDS=FIELDS, SECTIONS=SECTIONS, IMPACT_INDICATORS=IMPACT_INDICATORS,
         field_label=field_label, vocabulary_choices=vocabulary_choices, term_label=term_label,
         display_value=display_value, unit_label=unit_label, query_with=query_with,
-        rainfall_range=rainfall_range,
         page_query=page_query, impact_label=localised_impact_label,
     )
-    app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup, number=number,
-                                  signed=signed, college_text=college_text)
+    app.jinja_env.filters.update(when=when, day=day, iso=iso, markup=Markup,
+                                 college_text=college_text)
+    quantities.init_app(app)

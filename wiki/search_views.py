@@ -1,6 +1,7 @@
 """The search page (`/practices/`), the "find practices for my place" form, and the wiring
 of the search service into the app."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from sqlmodel import select
 
 from practices import policy
 from practices.models import College, Sheet
-from practices.sheets import card_terms, one_per_practice, translation_families
+from practices.sheets import card_terms, translation_families
 from search import SearchRequest, SearchService
 from search.query import CARBON_FACETS, normalise_codes
 from search.schema import FACETS
@@ -72,7 +73,7 @@ def facet_value_label(facet: str, code: str) -> str:
 
 def practices_page():
     """`/practices/`: free text, facets with counts, highlights, sort, pages."""
-    search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
+    search_request = practice_request(request.args.to_dict(flat=False))
     user = acting_user()
     result = service().search(search_request, user)
     sheets = _visible_sheets([hit.sheet_id for hit in result.hits], user)
@@ -87,17 +88,44 @@ def practices_page():
                            without_filters=urlencode(without_filters, doseq=True))
 
 
+def practice_request(params) -> SearchRequest:
+    """A search of the pages: one entry per practice, shown in the reader's language (the
+    search groups translations; the API lists every sheet)."""
+    return replace(SearchRequest.from_params(params), one_per_practice=True,
+                   language=current_language())
+
+
+def other_languages(sheets: list[Sheet], user) -> dict[int, list[Sheet]]:
+    """sheet id -> the other versions of its practice the user may see (language badges)."""
+    families = translation_families(get_session(), sheets)
+    return {sheet.id: [other for other in families.get(sheet.translation_of_id or sheet.id, ())
+                       if other.id != sheet.id and policy.can_view(user, other)]
+            for sheet in sheets}
+
+
+def in_readers_language(sheets: list[Sheet], user) -> dict[int, tuple[Sheet, list[Sheet]]]:
+    """sheet id -> (the version of its practice in the reader's language, or the sheet
+    itself; the practice's other versions the user may see)."""
+    language = current_language()
+    others = other_languages(sheets, user)
+    shown = {}
+    for sheet in sheets:
+        family = [sheet, *others[sheet.id]]
+        leading = next((version for version in family if version.language == language), sheet)
+        shown[sheet.id] = (leading, [version for version in family if version is not leading])
+    return shown
+
+
 def _cards(hits, sheets: dict[int, Sheet], user) -> list[dict]:
-    """One card per practice: the sheet in the reader's language with the others as badges,
-    and what a practitioner scans for (country, zones, group, SOC result)."""
+    """One card per practice (the search chose the version in the reader's language) with
+    the other languages as badges, and what a practitioner scans for (country, zones,
+    group, SOC result)."""
     found = [sheets[hit.sheet_id] for hit in hits if hit.sheet_id in sheets]
-    families = {root: [sheet for sheet in family if policy.can_view(user, sheet)]
-                for root, family in translation_families(get_session(), found).items()}
-    grouped = one_per_practice(found, current_language(), families)
-    terms = card_terms(get_session(), [sheet.id for sheet, _others in grouped])
+    others = other_languages(found, user)
+    terms = card_terms(get_session(), [sheet.id for sheet in found])
     hit_of = {hit.sheet_id: hit for hit in hits}
-    return [{"sheet": sheet, "others": others, "terms": terms[sheet.id],
-             "hit": hit_of.get(sheet.id)} for sheet, others in grouped]
+    return [{"sheet": sheet, "others": others[sheet.id], "terms": terms[sheet.id],
+             "hit": hit_of.get(sheet.id)} for sheet in found]
 
 
 def _visible_sheets(ids: list[int], user) -> dict[int, Sheet]:

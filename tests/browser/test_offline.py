@@ -61,4 +61,15 @@ def test_nothing_a_signed_in_reader_saw_is_served_from_the_cache(demo_server,  #
     page.goto(f"{base}/practices/{slug}")
     assert "Phone contributor" not in page.content()
     assert "csrf_token" not in page.content()
+    # Signed out on a shared phone: the next reader, offline, sees nothing of the account.
+    context.set_offline(False)
+    page.goto(f"{base}/practices/{slug}")
+    page.locator("summary.who").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    context.set_offline(True)
+    for path in (f"/practices/{slug}", f"/practices/{slug}/history", "/offline"):
+        page.goto(f"{base}{path}")
+        assert "Phone contributor" not in page.content(), path
+        assert "csrf_token" not in page.content(), path
     context.close()

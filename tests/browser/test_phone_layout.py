@@ -41,7 +41,8 @@ def demo_server(tmp_path_factory):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    # bypass_csp lets the crawl inject axe-core; the pages' own policy stays strict
+    context = browser.new_context(viewport=PHONE, locale="en-GB", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -62,9 +63,10 @@ def overflow(page) -> int:
     )
 
 
-def crawl(page, base, start_paths, limit=40) -> dict[str, int]:
+def crawl(page, base, start_paths, limit=40, audited=None) -> dict[str, int]:
     """Visit the start pages and the same-site links found on them; return the overflow
-    of every page visited."""
+    of every page visited. With `audited` (a dict), axe-core checks each kind of page
+    visited once (kind_of), and its serious or critical violations are kept there."""
     seen: dict[str, int] = {}
     queue = list(start_paths)
     while queue and len(seen) < limit:
@@ -73,6 +75,8 @@ def crawl(page, base, start_paths, limit=40) -> dict[str, int]:
             continue
         page.goto(base + path)
         seen[path] = overflow(page)
+        if audited is not None and kind_of(path) not in audited:
+            audited[kind_of(path)] = axe_problems(page)
         for href in page.eval_on_selector_all(
             "main a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
         ):
@@ -81,6 +85,19 @@ def crawl(page, base, start_paths, limit=40) -> dict[str, int]:
             if href and href not in seen and not any(bit in href for bit in skip):
                 queue.append(href)
     return seen
+
+
+def kind_of(path: str) -> str:
+    """Pages built by one template are one kind: /practices/zai-pits and /practices/mulch,
+    or /practices/?q=a and /practices/?country=BF (a search with or without filters)."""
+    address, _, query = path.partition("?")
+    parts = [part for part in address.split("/") if part]
+    kind = "/".join(parts[:1] + ["*" if re.search(r"[-\d]", part) and part not in KEYWORDS
+                                 else part for part in parts[1:]])
+    return kind + ("?" if query else "")
+
+
+KEYWORDS = {"edit", "history", "diff", "discussion", "revisions"}
 
 
 def test_no_page_is_wider_than_a_phone(demo_server, phone):
@@ -99,8 +116,11 @@ def test_no_page_is_wider_than_a_phone(demo_server, phone):
         "/register",
         "/practices/?q=agroforestry",
     ]
-    too_wide = {path: px for path, px in crawl(phone, base, paths).items() if px > 0}
+    audited: dict[str, list[str]] = {}  # axe-core on every kind of page visited
+    too_wide = {path: px for path, px in crawl(phone, base, paths, audited=audited).items()
+                if px > 0}
     sign_in(phone, base)
+    audited = {kind + " (signed out)": problems for kind, problems in audited.items()}
     signed_in = [
         "/practices/new",
         f"/practices/{slug}/edit",
@@ -110,10 +130,12 @@ def test_no_page_is_wider_than_a_phone(demo_server, phone):
     ]
     too_wide |= {
         f"{path} (signed in)": px
-        for path, px in crawl(phone, base, signed_in, limit=10).items()
+        for path, px in crawl(phone, base, signed_in, limit=10, audited=audited).items()
         if px > 0
     }
     assert too_wide == {}
+    assert [problem for problems in audited.values() for problem in problems] == []
+    assert len(audited) >= 15, sorted(audited)
 
 
 def test_results_come_first_and_filters_open_in_a_drawer(demo_server, phone):
@@ -206,12 +228,16 @@ def test_screens_at_phone_and_desktop_widths(demo_server, phone):
     phone.wait_for_url(f"{base}/practices/{slug}")
     for width in (390, 1280):
         phone.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
-        for name, path in [("results", "/practices/?q=agroforestry"),
-                           ("diff", f"/practices/{slug}/diff/1/2"),
-                           ("results-fr", "/practices/?q=agroforesterie&lang=fr")]:
-            phone.goto(base + path)
-            assert overflow(phone) == 0, (path, width)
-            snap(phone, f"{name}-{width}", full_page=name == "diff")
+        for lang in ("en", "fr"):
+            for name, path in [("results", "/practices/?q=agroforestry"),
+                               ("diff", f"/practices/{slug}/diff/1/2"),
+                               ("recent", "/recent"),
+                               ("drawer", "/practices/?agro_climatic_zone=semi-arid")]:
+                phone.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}")
+                if name == "drawer" and width == 390:
+                    phone.locator(".filters-toggle").click()
+                assert overflow(phone) == 0, (path, width, lang)
+                snap(phone, f"{name}-{lang}-{width}", full_page=name in ("diff", "recent"))
     phone.goto(f"{base}/practices/?lang=en")
 
 
@@ -228,22 +254,9 @@ def axe_problems(page) -> list[str]:
             if violation["impact"] in ("serious", "critical")]
 
 
-def test_no_serious_accessibility_problem_on_the_pages_visited(demo_server, browser):
-    base, slug = demo_server
-    # bypass_csp lets the test inject axe-core; the pages' own policy stays strict
-    phone = browser.new_context(viewport=PHONE, locale="en-GB", bypass_csp=True).new_page()
-    paths = ["/", "/practices/?q=agroforestry&practice_group=agroforestry",
-             f"/practices/{slug}", f"/practices/{slug}/history", "/recent", "/login",
-             f"/practices/{slug}/discussion", "/map"]
-    problems = []
-    for path in paths:
-        phone.goto(base + path)
-        problems += axe_problems(phone)
+def test_no_serious_accessibility_problem_in_the_open_filter_drawer(demo_server, phone):
+    """The crawl checks every kind of page it visits; the drawer opens only on a click."""
+    base, _slug = demo_server
     phone.goto(f"{base}/practices/?practice_group=agroforestry")
-    phone.get_by_role("button", name=re.compile("Filters")).click()  # the open drawer too
-    problems += axe_problems(phone)
-    sign_in(phone, base)
-    for path in [f"/practices/{slug}/edit", "/practices/new"]:
-        phone.goto(base + path)
-        problems += axe_problems(phone)
-    assert problems == []
+    phone.get_by_role("button", name=re.compile("Filters")).click()
+    assert axe_problems(phone) == []

@@ -36,3 +36,56 @@ def test_interface_language_can_be_switched(client):
     page = client.get("/?lang=fr").text
     assert '<html lang="fr">' in page
     assert '<html lang="fr">' in client.get("/").text  # the choice is kept
+
+
+def practice_in_two_languages(make_sheet, make_user, session):
+    """Zai pits in English, its French translation edited last; and another practice."""
+    make_sheet(title="Biochar", countries=["KE"])
+    english = make_sheet(title="Zai pits", language="en", countries=["BF"],
+                         agro_climatic_zones=["semi-arid"])
+    french = make_sheet(title="Le zaï", language="fr", countries=["BF"],
+                        agro_climatic_zones=["semi-arid"], translation_of=english)
+    sheets.revise(session, french, sheets.Content.checked(
+        title="Le zaï", body="Plus de détails.", fields={"language": "fr", "countries": ["BF"]}),
+        author=make_user(name="Awa"), base_revision_id=french.current_revision_id,
+        edit_summary="détails ajoutés")
+    session.commit()
+    return english, french
+
+
+def rows(page: str) -> list[str]:
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    return body.split("<tr>")[1:]
+
+
+def test_recent_changes_list_each_practice_once_in_the_readers_language(
+        client, make_sheet, make_user, session):
+    english, french = practice_in_two_languages(make_sheet, make_user, session)
+    page = client.get("/recent?lang=en").text
+    listed = rows(page)
+    assert len(listed) == 2  # Zai pits (three revisions in two languages) and Biochar
+    assert ">Zai pits</a>" in listed[0] and "détails ajoutés" in listed[0]
+    assert 'class="lang-badge"' in listed[0] and 'hreflang="fr"' in listed[0]
+    assert "change to the FR version" in listed[0]
+    assert f"/practices/{french.slug}/diff/1/2" in listed[0]  # the change that was made
+    assert ">Biochar</a>" in listed[1]
+    listed = rows(client.get("/recent?lang=fr").text)
+    assert ">Le zaï</a>" in listed[0] and 'hreflang="en"' in listed[0]
+    assert "modification de la version" not in listed[0] and len(listed) == 2
+    # The feed still has every change, for those who follow each edit.
+    feed = ET.fromstring(client.get("/feeds/recent.atom").data)
+    assert len(feed.findall(f"{ATOM}entry")) == 4
+
+
+def test_home_counts_and_lists_practices_not_language_versions(client, make_sheet, make_user,
+                                                              session):
+    practice_in_two_languages(make_sheet, make_user, session)
+    page = client.get("/?lang=en").text
+    assert "2 published practices" in page
+    tile = page[page.index("zone-tile--semi-arid"):]
+    assert "<span>1 practice</span>" in tile[:tile.index("</a>")]
+    cards = page[page.index('id="recent-title"'):]
+    assert cards.count('class="card"') == 2 and ">Zai pits</a>" in cards
+    assert ">Le zaï</a>" not in cards and 'hreflang="fr"' in cards
+    french = client.get("/?lang=fr").text
+    assert ">Le zaï</a>" in french[french.index('id="recent-title"'):]

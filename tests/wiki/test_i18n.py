@@ -85,3 +85,6 @@ def test_the_standard_colleges_are_named_in_the_readers_language(client, session
     spanish = client.get("/colleges/?lang=es").text
     assert "Investigación y educación" in spanish and "Research and education" not in spanish
     assert "Our own network" in spanish  # an admin's own name is shown as written
+    for page in ("/organizations/?lang=es", "/map?lang=es"):  # their college filters too
+        listed = client.get(page).text
+        assert "Investigación y educación" in listed and "Research and education" not in listed

@@ -146,10 +146,8 @@ def test_translations_of_one_practice_are_one_card_in_the_readers_language(clien
     original = make_sheet("Zai pits", body="Zai pits catch runoff.", language="en",
                           countries=["BF"], agro_climatic_zones=["semi-arid"],
                           practice_groups=["water-harvesting"])
-    french = make_sheet("Zaï", body="Le zaï (zai pits) retient l'eau.", language="fr",
-                        countries=["BF"])
-    french.translation_of_id = original.id
-    session.commit()
+    make_sheet("Zaï", body="Le zaï (zai pits) retient l'eau.", language="fr",
+               countries=["BF"], translation_of=original)
     page = client.get("/practices/?q=zai&lang=fr").text
     assert page.count('class="hit"') == 1
     card = page[page.index('class="hit"'):]
@@ -159,3 +157,19 @@ def test_translations_of_one_practice_are_one_card_in_the_readers_language(clien
     card = english[english.index('class="hit"'):]
     assert ">Zai pits<" in card or "Zai</mark> pits" in card or "Zai pits" in card
     assert "Burkina Faso" in card and "Semi-arid" in card and "Water harvesting" in card
+
+
+def test_the_count_and_the_facet_counts_are_of_practices(client, make_sheet):
+    original = make_sheet("Zai pits", language="en", countries=["BF"], soc_change_t_c_ha_yr=0.3)
+    make_sheet("Le zaï", language="fr", countries=["BF"], translation_of=original)
+    make_sheet("Zaï en español", language="es", countries=["BF"], translation_of=original)
+    make_sheet("Half moons", language="en", countries=["NE"])
+    page = get(client, "/practices/?lang=en")
+    assert "2 practices" in page and page.count('class="hit"') == 2
+    facet = r'value="{}"> <span class="facet__label">[^<]*</span> <span class="count">1</span>'
+    assert re.search(facet.format("BF"), page) and re.search(facet.format("fr"), page)
+    card = page[page.index(">Zai pits<"):]
+    assert "Measured SOC change" in card[:card.index("</li>")]
+    assert "+0.3 t C/ha/yr" in card[:card.index("</li>")]
+    page = get(client, "/practices/?lang=en&country=BF")
+    assert "1 practice" in page and titles(page) == ["Zai pits"]
