@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, or_, select
 
-from practices import editing, policy, sheets, workflow
+from practices import editing, gallery, policy, sheets, workflow
 from practices.fields import InvalidFields
 from practices.models import Organization, Revision, Sheet, SheetTerm, User
 from practices.paging import page_count
@@ -281,6 +281,7 @@ def update_practice(slug: str):
         refuse()
     content = _content(body)
     base = sheets.revision_by_number(db, sheet, body.base_revision)
+    content = gallery.keep_gallery(db, content, base.id if base else None)  # read-only here
     try:
         editing.save_edit(db, sheet, content, author=user,
                           base_revision_id=base.id if base else -1,
