@@ -126,6 +126,14 @@ def test_photos_on_the_sheet_the_cards_and_offline(photo_server, browser, tmp_pa
     french_zai = reader.locator(".hit", has_text="Le zaï pour restaurer")  # the English one's
     assert french_zai.locator(".hit__photo").count() == 1
     shoot(reader, "results-photos-desktop-fr")
+    reader.goto(f"{base}/practices/{slug}")  # on paper: the photos, each caption under its own
+    reader.emulate_media(media="print")
+    for figure in reader.locator(".gallery__photo").all():
+        photo, caption = figure.locator("img").bounding_box(), \
+            figure.locator("figcaption").bounding_box()
+        assert photo["height"] > 50 and caption["y"] >= photo["y"] + photo["height"] - 1
+    assert reader.locator(".gallery__manage").count() == 0 or \
+        not reader.locator(".gallery__manage").is_visible()
     context.close()
 
     # A reader saves the sheet and opens it with no connection: the photos are there.
