@@ -137,6 +137,8 @@ def test_gallery_changes_are_revisions_in_history_and_diff(client, session, edit
     assert "Photos" in diff and "Stone bunds across a bare slope" in diff
     # The file is still there for the older revisions, and a revert brings the photo back.
     assert client.get(f"/uploads/{first}").status_code == 200
+    assert "Stone bunds across a bare slope" in client.get(
+        f"/practices/{sheet.slug}/revisions/4").text
     client.post(f"/practices/{sheet.slug}/revert/4", data={})
     assert "Stone bunds across a bare slope" in client.get(f"/practices/{sheet.slug}").text
 
