@@ -293,9 +293,7 @@ class Http:
                 raise AccessDenied(
                     f"The server refused access (HTTP {response.status_code}) to "
                     f"{_public(url)}: check the token (--token).")
-            if response.status_code == 429 or response.status_code >= 500:
-                last_problem = f"HTTP {response.status_code}"
-                self._wait(attempt, response.headers.get("Retry-After"))
+            if last_problem := self._retry_later(response, attempt):
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} for {_public(url)}")
@@ -314,9 +312,7 @@ class Http:
         for attempt in range(1, self.attempts + 1):
             try:
                 with self.client.stream("GET", url, headers={"Accept": "image/*"}) as response:
-                    if response.status_code == 429 or response.status_code >= 500:
-                        last_problem = f"HTTP {response.status_code}"
-                        self._wait(attempt, response.headers.get("Retry-After"))
+                    if last_problem := self._retry_later(response, attempt):
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"HTTP {response.status_code}")
@@ -325,6 +321,14 @@ class Http:
                 last_problem = type(error).__name__
                 self._wait(attempt, None)
         raise FetchError(f"failed {self.attempts} times ({last_problem})")
+
+    def _retry_later(self, response: "httpx.Response", attempt: int) -> str:
+        """Rate-limited or a server error: wait before the next attempt and say why; ""
+        for an answer to keep."""
+        if response.status_code == 429 or response.status_code >= 500:
+            self._wait(attempt, response.headers.get("Retry-After"))
+            return f"HTTP {response.status_code}"
+        return ""
 
     def _wait(self, attempt: int, retry_after: str | None) -> None:
         if attempt >= self.attempts:

@@ -1,5 +1,5 @@
-"""The API and the map list a sheet's photos (issue 16) and an update that says nothing of them keeps
-them (the gallery is changed on the sheet's photos page)."""
+"""The API and the map list a sheet's photos (issue 16), and an update that says nothing of
+them keeps them (the gallery is changed on the sheet's photos page)."""
 
 import io
 

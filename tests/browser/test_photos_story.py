@@ -33,7 +33,8 @@ def field_photo(seed: int, width: int = 1200, height: int = 800) -> bytes:
     for row in range(horizon + 30, height, 60):
         for x in range(rng.randint(0, 40), width, 80):
             size = 8 + (row - horizon) // 25
-            draw.ellipse((x, row, x + size, row + size // 2), fill=(60, 120 + rng.randint(0, 60), 50))
+            green = (60, 120 + rng.randint(0, 60), 50)
+            draw.ellipse((x, row, x + size, row + size // 2), fill=green)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
