@@ -7,7 +7,17 @@ uploads (/uploads/<name>, immutable caching); the templates' helpers below build
 addresses and `srcset`.
 """
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -109,7 +119,13 @@ def _page(sheet, *, errors=None, editing=None, status=200):
     current = sheets.current_revision(get_session(), sheet)
     return render_template("sheets/photos.html", sheet=sheet, revision=current,
                            photos=gallery.photos_of(current), errors=errors or {},
-                           editing=editing, values=request.form), status
+                           editing=editing, values=request.form,
+                           photo_limit_mb=_upload_limit() // 2**20), status
+
+
+def _upload_limit() -> int:
+    """What a browser may send here: the photos' own limit or the request's, the lower."""
+    return min(photos.MAX_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or photos.MAX_BYTES)
 
 
 # For templates ---------------------------------------------------------------------------

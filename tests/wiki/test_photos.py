@@ -81,7 +81,7 @@ def bomb() -> bytes:
     return out.getvalue()
 
 
-def test_refused_photo_says_why_and_stores_nothing(client, session, editor, make_sheet):
+def test_refused_photo_says_why_and_stores_nothing(app, client, session, editor, make_sheet):
     sheet = make_sheet("Zaï pits")
     photo = phone_photo(700, 350)
     for data, form, message in [
@@ -97,6 +97,10 @@ def test_refused_photo_says_why_and_stores_nothing(client, session, editor, make
         assert message in response.text
         assert uploads_count(session) == 0
         assert len(sheets.history(session, sheet)) == 1
+    app.config["MAX_CONTENT_LENGTH"] = 50_000  # more than the wiki accepts in one request
+    response = add_photo(client, sheet, b"\xff\xd8" + bytes(60_000))
+    assert response.status_code == 413 and "larger than this wiki accepts" in response.text
+    assert uploads_count(session) == 0
 
 
 def test_only_editors_of_the_sheet_change_its_gallery(client, session, make_user, make_sheet,
