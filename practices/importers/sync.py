@@ -252,12 +252,12 @@ class Syncer:
 
     def _sync(self, incoming: Incoming) -> Result:
         title = incoming.title
-        self._photos(incoming)
         try:
             content = sheets.Content.checked(title=incoming.title, summary=incoming.summary,
                                              body=incoming.body, fields=incoming.fields)
         except InvalidFields as invalid:
             return Result(incoming.key, title, "rejected", describe_errors(invalid))
+        content = self._photos(incoming, content)  # only for a record that will be saved
         original_id = None
         if incoming.translation_of:
             original = _sheet_by_key(self.session, incoming.translation_of,
@@ -292,14 +292,16 @@ class Syncer:
             return self._update(incoming, content, fingerprint, sheet, link, current)
         return self._conflict(incoming, content, fingerprint, sheet, link)
 
-    def _photos(self, incoming: Incoming) -> None:
-        """Bring the record's photos into its gallery when they can be fetched."""
+    def _photos(self, incoming: Incoming, content: sheets.Content) -> sheets.Content:
+        """The content with the record's photos in its gallery, when they can be fetched."""
         if not incoming.photos:
-            return
-        if self.photo_fetcher and incoming.media_base and not self.dry_run:
-            self.photo_fetcher.attach(self.session, incoming)
-        else:
+            return content
+        if not (self.photo_fetcher and incoming.media_base and not self.dry_run):
             wocat_photos.not_fetched(incoming, dry_run=self.dry_run)
+            return content
+        self.photo_fetcher.attach(self.session, incoming)
+        return sheets.Content.checked(title=content.title, summary=content.summary,
+                                      body=content.body, fields=incoming.fields)
 
     def _create(self, incoming, content, fingerprint, original_id) -> Result:
         result = Result(incoming.key, incoming.title, "created")
