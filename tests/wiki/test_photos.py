@@ -47,7 +47,7 @@ def uploads_count(session):
     return session.exec(select(func.count()).select_from(Upload)).one()
 
 
-def test_photo_is_served_upright_without_location_in_every_size(client, session, editor,
+def test_photo_is_upright_without_location_in_every_size_and_on_the_card(client, session, editor,
                                                                   make_sheet):
     sheet = make_sheet("Zaï pits")
     response = add_photo(client, sheet, phone_photo())
@@ -73,6 +73,8 @@ def test_photo_is_served_upright_without_location_in_every_size(client, session,
         top, bottom = image.convert("RGB").getpixel((image.width // 2, 2)), \
             image.convert("RGB").getpixel((image.width // 2, image.height - 3))
         assert top[0] > 200 and bottom[2] > 200  # the camera's left (red) is now on top
+    cards = client.get("/practices/").text  # the result card shows it too, small
+    assert 'class="hit__photo"' in cards and 'alt="Stone bunds across a bare slope"' in cards
 
 
 def bomb() -> bytes:
@@ -172,10 +174,3 @@ def test_text_edit_keeps_the_gallery(client, session, editor, make_sheet):
     latest = session.exec(select(Revision).where(Revision.sheet_id == sheet.id)
                           .order_by(Revision.number.desc())).first()
     assert latest.body == "New text.\n" and len(latest.fields["photos"]) == 1
-
-
-def test_result_card_shows_the_first_photo(client, editor, make_sheet, app):
-    sheet = make_sheet("Zaï pits")
-    add_photo(client, sheet, phone_photo(orientation=1))
-    page = client.get("/practices/").text
-    assert 'class="hit__photo"' in page and 'alt="Stone bunds across a bare slope"' in page
