@@ -227,12 +227,10 @@ def _clean_file_part(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def cover(fields: Mapping[str, Any]) -> dict[str, Any] | None:
-    """What a result card and the map show of a sheet: its first photo."""
+    """What a result card and the map show of a sheet: its first photo (with its credit and
+    licence, for a translation without photos of its own to show it as it must be shown)."""
     photos = fields.get("photos") or []
-    if not photos:
-        return None
-    first = photos[0]
-    return {key: first[key] for key in ("file", "width", "height", "widths", "alt")}
+    return dict(photos[0]) if photos else None
 
 
 def describe(entry: Mapping[str, Any]) -> str:

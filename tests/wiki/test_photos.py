@@ -174,3 +174,23 @@ def test_text_edit_keeps_the_gallery(client, session, editor, make_sheet):
     latest = session.exec(select(Revision).where(Revision.sheet_id == sheet.id)
                           .order_by(Revision.number.desc())).first()
     assert latest.body == "New text.\n" and len(latest.fields["photos"]) == 1
+
+
+def test_translation_without_photos_shows_the_originals_cover_with_its_credit(
+        client, session, make_sheet, make_user):
+    from practices import gallery
+    from practices.upload_store import DatabaseStore
+
+    english = make_sheet("Zaï pits")
+    french = make_sheet("Le zaï", language="fr")
+    french.translation_of_id = english.id
+    session.commit()
+    gallery.add(session, english, DatabaseStore(), io.BytesIO(phone_photo(orientation=1)), {
+        "alt": "Stone bunds across a bare slope", "credit": "A. Ouédraogo",
+        "license": "cc-by-4.0"}, original_name="x.jpg", author=make_user(),
+        base_revision_id=english.current_revision_id)
+    session.commit()
+    page = client.get(f"/practices/{french.slug}?lang=fr").text
+    assert 'alt="Stone bunds across a bare slope"' in page
+    assert "A. Ouédraogo" in page and "CC BY 4.0" in page
+    assert "autre version linguistique" in page
