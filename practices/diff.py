@@ -147,10 +147,10 @@ def compare(old: Revision, new: Revision,
         for name in ("title", "summary", "body")
         if getattr(old, name) != getattr(new, name)
     ]
-    for spec in FIELDS:
-        before, after = old.fields.get(spec.name), new.fields.get(spec.name)
+    for name in (*(spec.name for spec in FIELDS), "photos"):  # the gallery too (issue 16)
+        before, after = old.fields.get(name), new.fields.get(name)
         if before != after:
-            changes.append(_change(spec.name, before, after, describe))
+            changes.append(_change(name, before, after, describe))
     return RevisionDiff(old, new, tuple(changes))
 
 

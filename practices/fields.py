@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from practices import carbon_levels
+from practices import carbon_levels, photos
 from practices.impacts import IMPACT_INDICATORS
 from practices.text import control_character
 from practices.vocab import vocabulary
@@ -166,9 +166,21 @@ def clean_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
             errors[spec.name] = problem.error
     _check_ranges_agree(cleaned, errors)
     errors.update(carbon_level_errors(cleaned, skip=errors))
+    _clean_gallery(raw, cleaned, errors)
     if errors:
         raise InvalidFields(errors)
     return cleaned
+
+
+def _clean_gallery(raw: Mapping[str, Any], cleaned: dict[str, Any],
+                   errors: dict[str, FieldError]) -> None:
+    """The photos (issue 16): kept apart from FIELDS, as the gallery has its own page."""
+    if _is_empty(raw.get("photos")):
+        return
+    try:
+        cleaned["photos"] = photos.clean_entries(raw["photos"])
+    except photos.PhotoError as problem:
+        errors["photos"] = FieldError(problem.message, problem.params)
 
 
 def text_error(value: str) -> FieldError | None:

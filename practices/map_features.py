@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import measures, policy, profiles
+from practices import measures, photos, policy, profiles
 from practices.models import (
     AuditEvent,
     ChangeLogEntry,
@@ -81,6 +81,7 @@ def practice_features(
             "status": sheet.status,
             "practice_groups": list(fields.get("practice_groups") or []),
             "zones": list(fields.get("agro_climatic_zones") or []),
+            **_photo(sheet),
         }
         features += [
             _feature(lon, lat, properties)
@@ -88,6 +89,17 @@ def practice_features(
             if _valid((lon, lat))
         ]
     return sorted(features, key=_order)
+
+
+def _photo(sheet: Sheet) -> dict:
+    """The popup's thumbnail (issue 16): the upload name of the cover photo's smallest copy
+    (served at /uploads/<name>), and its alt text."""
+    cover = sheet.cover_photo
+    if not cover:
+        return {}
+    widths = cover.get("widths") or ()
+    name = photos.copy_name(cover["file"], min(widths)) if widths else cover["file"]
+    return {"photo": name, "photo_alt": cover["alt"]}
 
 
 @dataclass(frozen=True)

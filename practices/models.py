@@ -119,6 +119,9 @@ class Sheet(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, index=True)
     # Set when a contributor's edit to a published sheet awaits a moderator's look (issue 3).
     needs_review: bool = Field(default=False, index=True)
+    # The first photo of the current revision's gallery (practices.photos.cover), for result
+    # cards and the map: {file, width, height, widths, alt}; None without photos (issue 16).
+    cover_photo: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
     @property
     def is_deleted(self) -> bool:

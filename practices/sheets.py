@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, select
 
-from practices import notifications, policy
+from practices import notifications, photos, policy
 from practices.fields import FieldError, InvalidFields, check_text, clean_fields, facet_values
 from practices.models import (
     ChangeLogEntry,
@@ -358,6 +358,7 @@ def _apply(session: Session, sheet: Sheet, revision: Revision) -> None:
     sheet.license = fields.get("license", sheet.license)
     sheet.attribution = fields.get("attribution", sheet.attribution or "")
     sheet.source_url = fields.get("source_url", sheet.source_url)
+    sheet.cover_photo = photos.cover(fields)
     sheet.updated_at = revision.created_at
     session.exec(delete(SheetTerm).where(SheetTerm.sheet_id == sheet.id,
                                          SheetTerm.facet != ENDORSED_BY))

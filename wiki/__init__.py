@@ -70,6 +70,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from wiki import offline
 
     offline.init_app(app)  # issue 16: installable app, sheets saved for offline reading
+    from wiki import photos
+
+    photos.init_app(app)  # issue 16: a sheet's gallery
     from wiki import cli
 
     cli.register(app)

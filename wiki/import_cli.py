@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from practices import exporters
-from practices.importers import liveness, native, review, sources, sync
+from practices.importers import liveness, native, review, sources, sync, wocat_photos
 from practices.models import ImportRun, ImportRunStatus
 from search import follower
 from wiki.imports import execute, kind_of
@@ -156,10 +156,20 @@ def import_wocat(source: str, token: str | None, since: datetime | None, dry_run
                 session, opened.items, kind="wocat", source=opened.description,
                 author=sync.importer_account(session, "wocat", create=not dry_run),
                 dry_run=dry_run, since=since, force=force, total=opened.total,
-                progress=progress, index_alongside=alongside)
+                progress=progress, index_alongside=alongside,
+                photo_fetcher=_photo_fetcher(opened))
         finally:
             opened.close()
     _summary(report, dry_run)
+
+
+def _photo_fetcher(opened: sources.Source) -> wocat_photos.PhotoFetcher | None:
+    """Records read from an API bring their photos from its server (issue 16)."""
+    if opened.http is None:
+        return None
+    from wiki.uploads import configured_store
+
+    return wocat_photos.PhotoFetcher(opened.http, configured_store())
 
 
 @import_group.command("table", help="Import a spreadsheet (.csv or .xlsx), one sheet per row; "

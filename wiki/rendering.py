@@ -8,7 +8,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from practices import sheets
+from practices import photos, sheets
 from practices.demo import DEMO_COLLEGES
 from practices.diff import as_text
 from practices.fields import FIELDS, FIELDS_BY_NAME, SECTIONS
@@ -56,7 +56,8 @@ def field_label(name: str) -> str:
     spec = FIELDS_BY_NAME.get(name)
     if spec is not None:
         return _(spec.label)
-    return {"title": _("Title"), "summary": _("Summary"), "body": _("Text")}.get(name, name)
+    return {"title": _("Title"), "summary": _("Summary"), "body": _("Text"),
+            "photos": _("Photos")}.get(name, name)
 
 
 def unit_label(unit: str | None) -> str:
@@ -115,6 +116,8 @@ def describe_for_diff(name: str, value) -> str:
     spec = FIELDS_BY_NAME.get(name)
     if value is None:
         return ""
+    if name == "photos":  # one line per photo, in gallery order (issue 16)
+        return "\n".join(photos.describe(entry) for entry in value)
     if spec is not None and spec.kind == "codes":
         return "\n".join(term_label(code, spec.vocabulary) for code in value)
     if spec is not None and spec.kind in ("code", "int", "float"):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import or_, select
 
-from practices import editing, policy, sheets, workflow
+from practices import editing, gallery, policy, sheets, workflow
 from practices.diff import compare
 from practices.fields import FieldError, InvalidFields
 from practices.models import Organization, Sheet, User
@@ -109,6 +109,7 @@ def edit(slug: str):
     if new_slug and new_slug != sheet.slug:
         require(policy.can_rename(user, sheet))
     try:
+        content = gallery.keep_gallery(db, content, base_id)  # the form has no photos
         editing.save_edit(db, sheet, content, author=user, base_revision_id=base_id,
                           edit_summary=request.form.get("edit_summary", ""), new_slug=new_slug)
     except sheets.StaleRevision as conflict:

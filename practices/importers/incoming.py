@@ -29,6 +29,8 @@ class Incoming:
     status: str = "published"
     notes: list[str] = field(default_factory=list)  # labels kept as text, things dropped
     origin: str = ""  # where it was read, for reports: "row 5"
+    photos: list[Any] = field(default_factory=list)  # wocat_photos.RemotePhoto, to fetch
+    media_base: str = ""  # the server the record came from: its photos' paths are on it
 
 
 @dataclass(frozen=True)

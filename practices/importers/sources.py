@@ -52,6 +52,7 @@ class Source:
     items: Iterator[Item]
     total: int | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
+    http: "Http | None" = None  # an API's client, which also fetches the records' photos
 
     def close(self) -> None:
         for close in self.closers:
@@ -62,7 +63,7 @@ def open_source(location: str, *, token: str | None = None, client: "Http | None
     """A source for a path (file or folder) or an http(s) URL."""
     if location.startswith(("http://", "https://")):
         http = client or Http(token=token)
-        source = Source(_public(location), iter(()), closers=[http.close])
+        source = Source(_public(location), iter(()), closers=[http.close], http=http)
         source.items = _api_items(http, location, source)
         return source
     path = Path(location)
@@ -292,9 +293,7 @@ class Http:
                 raise AccessDenied(
                     f"The server refused access (HTTP {response.status_code}) to "
                     f"{_public(url)}: check the token (--token).")
-            if response.status_code == 429 or response.status_code >= 500:
-                last_problem = f"HTTP {response.status_code}"
-                self._wait(attempt, response.headers.get("Retry-After"))
+            if last_problem := self._retry_later(response, attempt):
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} for {_public(url)}")
@@ -303,6 +302,33 @@ class Http:
             except ValueError:
                 raise FetchError(f"{_public(url)} did not answer JSON") from None
         raise FetchError(f"{_public(url)} failed {self.attempts} times ({last_problem})")
+
+    def get_bytes(self, url: str, limit: int) -> bytes:
+        """A file (a record's photo) of at most `limit` bytes; FetchError otherwise. A refusal
+        is a FetchError too: one photo must not stop the run."""
+        import httpx
+
+        last_problem = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self.client.stream("GET", url, headers={"Accept": "image/*"}) as response:
+                    if last_problem := self._retry_later(response, attempt):
+                        continue
+                    if response.status_code >= 400:
+                        raise FetchError(f"HTTP {response.status_code}")
+                    return _bounded(response.iter_bytes(), limit)
+            except httpx.TransportError as error:
+                last_problem = type(error).__name__
+                self._wait(attempt, None)
+        raise FetchError(f"failed {self.attempts} times ({last_problem})")
+
+    def _retry_later(self, response: "httpx.Response", attempt: int) -> str:
+        """Rate-limited or a server error: wait before the next attempt and say why; ""
+        for an answer to keep."""
+        if response.status_code == 429 or response.status_code >= 500:
+            self._wait(attempt, response.headers.get("Retry-After"))
+            return f"HTTP {response.status_code}"
+        return ""
 
     def _wait(self, attempt: int, retry_after: str | None) -> None:
         if attempt >= self.attempts:
@@ -320,6 +346,21 @@ class FetchError(SourceError):
     """One URL could not be fetched even after retries."""
 
 
+def _bounded(chunks: Iterable[bytes], limit: int) -> bytes:
+    data = bytearray()
+    for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            raise FetchError(f"larger than {limit // 2**20} MB")
+    return bytes(data)
+
+
+def _origin(url: str) -> str:
+    """Where a record's photo paths ("/upload/…", "/media/…") are: its server's root."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 def _api_items(http: Http, url: str, source: Source) -> Iterator[Item]:
     first = http.get_json(url)
     if isinstance(first, dict) and isinstance(first.get("results"), list):
@@ -330,7 +371,8 @@ def _api_items(http: Http, url: str, source: Source) -> Iterator[Item]:
         source.total = len(first)
         yield from _database_items(http, url, first)
     elif isinstance(first, dict):
-        yield _loaded_item(first, {"language": _url_language(url)}, _public(url))
+        yield _loaded_item(first, {"language": _url_language(url), "media_base": _origin(url)},
+                           _public(url))
     else:
         raise SourceError(f"{_public(url)} did not answer a list or a record")
 
@@ -381,7 +423,8 @@ def _fetch_v2(http: Http, detail_url: str, hint: dict) -> Loaded:
         except FetchError as failed:
             results.append(Failed(f"{hint.get('code')}:{lang}", str(failed)))
             continue
-        results.extend(map_record(data, hint=dict(hint, language=lang)))
+        results.extend(map_record(data, hint=dict(hint, language=lang,
+                                                  media_base=_origin(url))))
     return results
 
 
@@ -402,7 +445,8 @@ def _database_item(http: Http, base: str, summary: dict) -> Item:
 
     def load() -> Loaded:
         try:
-            return list(map_record(http.get_json(detail_url)))
+            return list(map_record(http.get_json(detail_url),
+                                   hint={"media_base": _origin(detail_url)}))
         except FetchError as failed:
             return [Failed(key, str(failed))]
 

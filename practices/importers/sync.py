@@ -27,9 +27,10 @@ from sqlmodel import Session, select
 
 from practices import editing, sheets
 from practices.fields import InvalidFields
-from practices.importers import liveness
+from practices.importers import liveness, wocat_photos
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item, SourceError
+from practices.importers.wocat_photos import PhotoFetcher
 from practices.models import (
     ImportRecord,
     ImportRun,
@@ -97,12 +98,14 @@ def run_import(session: Session, items: Iterable[Item], *, kind: str, source: st
                author: User, started_by: User | None = None, dry_run: bool = False,
                since: datetime | None = None, force: bool = False, total: int | None = None,
                keep_results: bool = False, progress: Progress | None = None,
-               run: ImportRun | None = None, index_alongside: bool = False) -> Report:
+               run: ImportRun | None = None, index_alongside: bool = False,
+               photo_fetcher: PhotoFetcher | None = None) -> Report:
     """Import every item; the report says what happened (or would, for a dry run).
 
     `run` is an ImportRun row made beforehand (the web UI makes it to show its page at once).
     `index_alongside`: another process keeps the search index up to date meanwhile (see
     `wiki.import_cli.indexing_alongside`), so this one never waits for it.
+    `photo_fetcher`: brings the records' photos (from an API; issue 16).
     """
     if not dry_run:
         liveness.settle_all(session)  # earlier runs killed mid-way: interrupted, not running
@@ -115,7 +118,7 @@ def run_import(session: Session, items: Iterable[Item], *, kind: str, source: st
         session.commit()
     report = Report(run.id if run else None)
     syncer = Syncer(session, run, author, dry_run=dry_run, counts=report.counts,
-                    search_batches=not index_alongside)
+                    search_batches=not index_alongside, photo_fetcher=photo_fetcher)
     try:
         for item in items:
             for result in syncer.item(item, since=since, force=force):
@@ -161,8 +164,9 @@ SEARCH_SECONDS = 2.0
 class Syncer:
     def __init__(self, session: Session, run: ImportRun | None, author: User, *,
                  dry_run: bool, counts: dict[str, int] | None = None,
-                 search_batches: bool = True):
+                 search_batches: bool = True, photo_fetcher: PhotoFetcher | None = None):
         self.session, self.run, self.author, self.dry_run = session, run, author, dry_run
+        self.photo_fetcher = photo_fetcher
         self.counts = counts if counts is not None else dict.fromkeys(OUTCOMES, 0)
         self.position = 0
         self.unindexed, self.indexed_at = 0, time.monotonic()
@@ -253,6 +257,7 @@ class Syncer:
                                              body=incoming.body, fields=incoming.fields)
         except InvalidFields as invalid:
             return Result(incoming.key, title, "rejected", describe_errors(invalid))
+        content = self._photos(incoming, content)  # only for a record that will be saved
         original_id = None
         if incoming.translation_of:
             original = _sheet_by_key(self.session, incoming.translation_of,
@@ -286,6 +291,17 @@ class Syncer:
         if link is not None and link.revision_id == sheet.current_revision_id:
             return self._update(incoming, content, fingerprint, sheet, link, current)
         return self._conflict(incoming, content, fingerprint, sheet, link)
+
+    def _photos(self, incoming: Incoming, content: sheets.Content) -> sheets.Content:
+        """The content with the record's photos in its gallery, when they can be fetched."""
+        if not incoming.photos:
+            return content
+        if not (self.photo_fetcher and incoming.media_base and not self.dry_run):
+            wocat_photos.not_fetched(incoming, dry_run=self.dry_run)
+            return content
+        self.photo_fetcher.attach(self.session, incoming)
+        return sheets.Content.checked(title=content.title, summary=content.summary,
+                                      body=content.body, fields=incoming.fields)
 
     def _create(self, incoming, content, fingerprint, original_id) -> Result:
         result = Result(incoming.key, incoming.title, "created")

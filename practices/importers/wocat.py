@@ -132,7 +132,7 @@ def to_incoming(record: Mapped) -> Incoming:
         source=SOURCE, source_url=record.public_url, source_updated=record.updated,
         translation_of=(source_id(record.id, record.original_language, True)
                         if record.original_language else None),
-        notes=notes)
+        notes=notes, photos=list(record.photos))
 
 
 # The 2018 questionnaire's tillage of the Technology (A3.1-A3.3): qcat keywords, new-API enums
@@ -306,7 +306,9 @@ def map_record(data: Any, *, hint: dict | None = None) -> Iterator[Incoming | Fa
         return
     for record in records:
         try:
-            yield to_incoming(record)
+            incoming = to_incoming(record)
+            incoming.media_base = hint.get("media_base", "")  # set for records from an API
+            yield incoming
         except (KeyError, TypeError, ValueError, AttributeError) as broken:
             yield Failed(source_id(record.id, record.language, True),
                          f"Malformed record: {broken!r}"[:300], record.title)

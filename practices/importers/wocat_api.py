@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from practices.importers import wocat_photos
 from practices.importers.cleaning import clean_text
 from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph, parse_time
 from practices.importers.wocat_record import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
@@ -226,6 +227,7 @@ def _read_language(technology: int, version: dict, language: str, primary: str) 
     _impacts(version, record, t)
     _conclusions(version, record, t)
     record.people = _people(version, t)
+    record.photos = wocat_photos.from_database(version, t)
     return record
 
 

@@ -92,6 +92,7 @@ class Mapped:
     references: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     tillage: list[str] = field(default_factory=list)  # A3 tillage (2018), as the source says
+    photos: list = field(default_factory=list)  # wocat_photos.RemotePhoto (issue 16)
 
     def add(self, section: str, *blocks: str) -> None:
         self.sections.setdefault(section, []).extend(block for block in blocks if block)

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from practices.importers import wocat_photos
 from practices.importers.cleaning import clean_text, one_line
 from practices.importers.incoming import bullets, bullets_of, inline, number, paragraph
 from practices.importers.wocat_record import PUBLIC_PAGE, Cost, Impact, Mapped, technology_number
@@ -133,6 +134,7 @@ def read(data: dict, hint: dict) -> Mapped:
     _impacts(tree, record)
     _conclusions(tree, record)
     record.people = _people(tree)
+    record.photos = wocat_photos.from_v2(tree)
     return record
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, or_, select
 
-from practices import editing, policy, sheets, workflow
+from practices import editing, gallery, policy, sheets, workflow
 from practices.fields import InvalidFields
 from practices.models import Organization, Revision, Sheet, SheetTerm, User
 from practices.paging import page_count
@@ -21,6 +21,8 @@ from wiki.api.schemas import (
     Highlight,
     OrganizationRef,
     PageQuery,
+    Photo,
+    PhotoSize,
     PracticePage,
     PracticeQuery,
     PracticeSummary,
@@ -37,6 +39,7 @@ from wiki.api.schemas import (
 from wiki.api.spec import WRITE_ERRORS, api_spec, responses
 from wiki.auth import acting_user
 from wiki.db import get_session
+from wiki.photos import photo_url
 
 TAGS = ("practices",)
 
@@ -138,7 +141,7 @@ def detail(sheet: Sheet) -> SheetDetail:
         translations=_translations(sheet),
         organization=_organizations({sheet.organization_id}).get(sheet.organization_id),
         revision=_revision_summary(revision, _authors([revision])),
-        fields=dict(revision.fields),
+        fields=dict(revision.fields), photos=_photos(revision),
         provenance=Provenance(source=sheet.source, source_id=sheet.source_id,
                               source_url=sheet.source_url, source_updated=sheet.source_updated,
                               license=sheet.license, attribution=sheet.attribution),
@@ -280,6 +283,7 @@ def update_practice(slug: str):
         refuse()
     content = _content(body)
     base = sheets.revision_by_number(db, sheet, body.base_revision)
+    content = gallery.keep_gallery(db, content, base.id if base else None)  # read-only here
     try:
         editing.save_edit(db, sheet, content, author=user,
                           base_revision_id=base.id if base else -1,
@@ -398,4 +402,14 @@ def _revision_detail(revision: Revision) -> RevisionDetail:
     summary = _revision_summary(revision, _authors([revision]))
     return RevisionDetail(**summary.model_dump(), title=revision.title,
                           summary=revision.summary, body=revision.body,
-                          fields=dict(revision.fields))
+                          fields=dict(revision.fields), photos=_photos(revision))
+
+
+def _photos(revision: Revision) -> list[Photo]:
+    return [Photo(url=photo_url(entry), width=entry["width"], height=entry["height"],
+                  sizes=[PhotoSize(width=width, url=photo_url(entry, width))
+                         for width in entry.get("widths") or ()],
+                  alt=entry["alt"], caption=entry.get("caption", ""),
+                  credit=entry.get("credit", ""), license=entry["license"],
+                  source_url=entry.get("source_url"))
+            for entry in revision.fields.get("photos") or ()]

@@ -31,8 +31,16 @@
     return "map-dot--c" + (index < 0 ? 0 : index % PALETTE);
   }
 
-  function popup(title, detail, href) {
+  function popup(title, detail, href, photo) {
     var root = document.createElement("div");
+    if (photo) {  // the sheet's first photo, its smallest copy (issue 16)
+      var img = document.createElement("img");
+      img.className = "map-popup__photo";
+      img.src = "/uploads/" + encodeURIComponent(photo.name);
+      img.alt = photo.alt;
+      img.width = 160;
+      root.appendChild(img);
+    }
     var heading = document.createElement("strong");
     heading.textContent = title;
     root.appendChild(heading);
@@ -94,7 +102,8 @@
       var marker = L.marker(latLng(f), {icon: dot("map-dot--practice " + colourClass(group)),
                                          title: p.name, alt: p.name, keyboard: false});
       marker.bindPopup(popup(p.name, (p.practice_groups || []).map(function (code) {
-        return groupLabels[code] || code; }).join(", "), "/practices/" + encodeURIComponent(p.slug)));
+        return groupLabels[code] || code; }).join(", "), "/practices/" + encodeURIComponent(p.slug),
+        p.photo && {name: p.photo, alt: p.photo_alt}));
       add(practices, marker, latLng(f));
     }),
     load("organizations", data.orgParams, function (f) {

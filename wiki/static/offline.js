@@ -15,6 +15,26 @@
     });
   }
 
+  // What the page being saved shows (issue 16): its photos, in the size this screen shows and
+  // the thumbnails not loaded yet, and its style sheets and scripts (which may have come from
+  // the browser's own cache, never through the service worker). Fetched from here, each passes
+  // through the service worker, which keeps it; the browser's cache may be emptied any day.
+  function storeFiles() {
+    var urls = {};
+    document.querySelectorAll(".gallery img, .prose img").forEach(function (img) {
+      [img.currentSrc, img.getAttribute("src")].forEach(function (src) {
+        if (src) { urls[new URL(src, location.href).href] = true; }
+      });
+    });
+    document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (tag) {
+      var url = new URL(tag.getAttribute("href") || tag.getAttribute("src"), location.href);
+      if (url.origin === location.origin) { urls[url.href] = true; }
+    });
+    return Promise.all(Object.keys(urls).map(function (url) {
+      return fetch(url, { credentials: "omit" }).catch(function () {});
+    }));
+  }
+
   var button = document.querySelector("[data-save-offline]");
   if (button) {
     var here = location.origin + location.pathname;
@@ -23,7 +43,7 @@
       if (hit) { button.textContent = button.dataset.savedText; }
     });
     button.addEventListener("click", function () {
-      store(here).then(function () {
+      Promise.all([store(here), storeFiles()]).then(function () {
         button.textContent = button.dataset.savedText;
         button.setAttribute("data-saved", "true");
       }).catch(function () { button.textContent = button.dataset.failedText; });

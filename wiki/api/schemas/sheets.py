@@ -182,11 +182,32 @@ class RevisionSummary(BaseModel):
     reverted_from: int | None = None
 
 
+class PhotoSize(BaseModel):
+    width: int
+    url: str
+
+
+class Photo(BaseModel):
+    """One photo of a sheet's gallery (issue 16), in gallery order: the first is the cover."""
+
+    url: str = Field(description="The photo (WebP, upright, without EXIF or location data)")
+    width: int
+    height: int
+    sizes: list[PhotoSize] = Field(description="Narrower copies, for `srcset`")
+    alt: str = Field(description="What the photo shows, for someone who cannot see it")
+    caption: str = ""
+    credit: str = Field("", description="The photographer, to be credited")
+    license: str = Field(description="cc-by-4.0, cc-by-sa-4.0, cc-by-nc-sa-3.0, cc0-1.0 or "
+                                     "all-rights-reserved")
+    source_url: str | None = Field(None, description="Where an imported photo came from")
+
+
 class RevisionDetail(RevisionSummary):
     title: str
     summary: str
     body: str = Field(description="Markdown")
     fields: SheetFieldsOut
+    photos: list[Photo] = Field(default_factory=list, description="The gallery at this revision")
 
 
 class Provenance(BaseModel):
@@ -260,6 +281,8 @@ class SheetDetail(BaseModel):
     organization: OrganizationRef | None
     revision: RevisionSummary = Field(description="The current revision")
     fields: SheetFieldsOut
+    photos: list[Photo] = Field(default_factory=list, description="The sheet's gallery, in "
+                                "order; change it on the sheet's photos page")
     provenance: Provenance
     created_at: datetime
     updated_at: datetime
