@@ -60,6 +60,15 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
     assert untranslated == [] and broken == []
 
 
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_no_message_is_translated_twice(lang):
+    """Two entries for one message: the catalogue keeps only one of them, so which
+    translation readers see depends on the order of merges."""
+    text = (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    keys = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', text, re.M)
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []
+
 def test_the_api_reference_page_speaks_french_and_spanish(client):
     assert "Référence de l'API" in client.get("/api/v1/docs?lang=fr").text.replace("&#39;", "'")
     assert "Referencia de la API" in client.get("/api/v1/docs?lang=es").text
