@@ -7,13 +7,14 @@ store a chunk at a time, so a file never sits whole in memory.
 """
 
 import hashlib
+import io
 import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session, select
 
 from practices.models import Upload, User
@@ -44,9 +45,16 @@ def store(
     with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES) as spool:
         sha256, size = _spool(stream, spool)
         spool.seek(0)
-        extension, content_type = ALLOWED_FORMATS[_image_format(spool)]
+        image_format = _image_format(spool)
+        extension, content_type = ALLOWED_FORMATS[image_format]
         spool.seek(0)
-        upload_store.put(session, sha256, read_chunks(spool))
+        cleaned = _without_metadata(spool, image_format)
+        if cleaned is not None:
+            sha256, size = hashlib.sha256(cleaned).hexdigest(), len(cleaned)
+            upload_store.put(session, sha256, iter([cleaned]))
+        else:
+            spool.seek(0)
+            upload_store.put(session, sha256, read_chunks(spool))
     upload = Upload(
         stored_name=f"{secrets.token_hex(12)}.{extension}",
         original_name=original_name[:255],
@@ -88,6 +96,27 @@ def _image_format(source: BinaryIO) -> str:
     if image_format not in ALLOWED_FORMATS:
         raise RejectedUpload("This file is not a PNG, JPEG, GIF or WebP image.")
     return image_format
+
+
+def _without_metadata(source: BinaryIO, image_format: str) -> bytes | None:
+    """The still image saved again upright with no EXIF, XMP or text chunks; None for an
+    animation (GIF or WebP frames carry no camera data worth the re-encoding) or an image
+    that has nothing to remove."""
+    with Image.open(source) as image:
+        if getattr(image, "is_animated", False) or image_format == "GIF":
+            return None
+        if not (image.getexif() or set(image.info) & _METADATA_KEYS):
+            return None
+        upright = ImageOps.exif_transpose(image)
+        upright.info = {}
+        out = io.BytesIO()
+        options = {"quality": 92} if image_format in ("JPEG", "WEBP") else {}
+        upright.save(out, image_format, **options)
+        return out.getvalue()
+
+
+# Where Pillow puts what a file says besides its pixels (camera, place, software, comments).
+_METADATA_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "photoshop"}
 
 
 @dataclass
