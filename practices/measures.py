@@ -8,7 +8,7 @@ default") and appends a MeasureRevision. Measures are drafts until a moderator p
 them; only published ones are public.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from practices import audit, carbon, policy, profiles, revisions
 from practices.carbon_levels import EstimateError
-from practices.diff import FieldChange, as_text, word_diff
+from practices.diff import FieldChange
 from practices.fields import N_
 from practices.models import (
     Measure,
@@ -29,6 +29,7 @@ from practices.models import (
     SheetStatus,
     User,
 )
+from practices.text import has_control_character
 from practices.vocab import region_of_country, vocabulary
 
 STATUSES = ("planned", "ongoing", "completed")
@@ -107,6 +108,12 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
     for name in ("land_use", "climate_zone", "soil_class", "soc_method"):
         values[name] = str(raw.get(name) or "").strip()[:300] or None
     values["soc_method"] = values["soc_method"] or ""
+    for name, codes in _codes().items():
+        if values[name] and values[name] not in codes:
+            errors[name] = N_("Choose a value from the list.")
+    for name in ("title", "soc_method"):
+        if name not in errors and has_control_character(values[name]):
+            errors[name] = N_("Remove the invisible control characters from this text.")
     values["edition"] = str(raw.get("edition") or "2019").strip()
     if values["edition"] not in ("2019", "2006"):
         errors["edition"] = N_("Choose the 2019 or the 2006 edition.")
@@ -118,9 +125,21 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
             else [str(part).strip() for part in levels]
         )
         values[name] = [level for level in levels if level]
+        if any(level not in _level_codes() for level in values[name]) or len(levels) > 10:
+            errors[name] = N_("Choose management levels from the list.")
     if errors:
         raise MeasureError(errors)
     return values
+
+
+def _codes() -> dict[str, Any]:
+    return {"land_use": carbon.LAND_USES, "climate_zone": vocabulary("ipcc_climate_zones"),
+            "soil_class": vocabulary("ipcc_soil_classes")}
+
+
+def _level_codes() -> set[str]:
+    return {term.code for land_use in carbon.LAND_USES
+            for group in carbon.management_levels(land_use, None) for term in group.terms}
 
 
 def _clean_sheets(session: Session, slugs: Sequence[str], errors: dict[str, str]) -> list[str]:
@@ -239,9 +258,11 @@ def revise(
     author: User | None,
     summary: str = "",
     base_revision: int | None = None,
+    reverted_from: int | None = None,
 ) -> MeasureRevision | None:
     """Save a new revision of the measure, or None when nothing changed; revisions.StaleEdit
-    if a revision was saved after `base_revision` (the one the editor started from)."""
+    if a revision was saved after `base_revision` (the one the editor started from).
+    `reverted_from`: the old revision whose values these are (a revert)."""
     if author is not None and not policy.can_edit_measure(
         author, measure, profiles.managed_ids(session, author)
     ):
@@ -252,9 +273,46 @@ def revise(
     if values == snapshot(session, measure):
         return None
     _apply(session, measure, values)
-    revision = _append(session, measure, values, author, summary)
-    audit.record(session, author, "measure.edit", measure, summary, revision=revision.number)
+    revision = _append(session, measure, values, author, summary, reverted_from)
+    audit.record(session, author, "measure.revert" if reverted_from else "measure.edit",
+                 measure, summary, revision=revision.number)
     return revision
+
+
+def revert(session: Session, measure: Measure, number: int, *, author: User | None,
+           base_revision: int | None) -> MeasureRevision | None:
+    """Bring back revision `number` as a new revision (None: it is the current content);
+    LookupError if there is no such revision, MeasureError if its values no longer pass
+    (e.g. a sheet it named is no longer published)."""
+    old = revision(session, measure, number)
+    if old is None:
+        raise LookupError(number)
+    return revise(session, measure, dict(old.data), author=author,
+                  summary=revisions.revert_summary(number), base_revision=base_revision,
+                  reverted_from=number)
+
+
+def delete(session: Session, measure: Measure, *, actor: User) -> None:
+    """Soft: the row and its revisions stay, a moderator can restore it."""
+    if not policy.can_edit_measure(actor, measure, profiles.managed_ids(session, actor)):
+        raise PermissionError("Only this organisation's managers and moderators delete it.")
+    if measure.is_deleted:
+        return
+    measure.deleted_at = datetime.now(UTC)
+    session.add(measure)
+    audit.record(session, actor, "measure.delete", measure, title=measure.title)
+
+
+def restore(session: Session, measure: Measure, *, actor: User) -> None:
+    """Back from deletion as a draft: it is reviewed again before anyone else sees it."""
+    if not policy.can_grant_managers(actor):
+        raise PermissionError("Moderators restore deleted measures.")
+    if not measure.is_deleted:
+        return
+    measure.deleted_at = None
+    measure.state = MeasureState.DRAFT
+    session.add(measure)
+    audit.record(session, actor, "measure.restore", measure)
 
 
 def submit(session: Session, measure: Measure, *, actor: User) -> None:
@@ -297,10 +355,11 @@ def _apply(session: Session, measure: Measure, values: dict[str, Any]) -> None:
 
 
 def _append(
-    session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str
+    session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str,
+    reverted_from: int | None = None,
 ) -> MeasureRevision:
     return revisions.append(session, MeasureRevision, "measure_id", measure, values, author,
-                            summary)
+                            summary, reverted_from)
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -350,7 +409,7 @@ def visible(
     state: str | None = None,
 ) -> list[Measure]:
     """The measures this viewer may see (published ones, plus drafts they are entitled to)."""
-    query = select(Measure)
+    query = select(Measure).where(Measure.deleted_at.is_(None))
     if organization is not None:
         query = query.where(Measure.organization_id == organization.id)
     if state:
@@ -361,26 +420,16 @@ def visible(
 
 
 def history(session: Session, measure: Measure) -> list[MeasureRevision]:
-    return list(
-        session.exec(
-            select(MeasureRevision)
-            .where(MeasureRevision.measure_id == measure.id)
-            .order_by(MeasureRevision.number.desc())
-        )
-    )
+    return revisions.history(session, MeasureRevision, "measure_id", measure)
 
 
-def compare(old: MeasureRevision, new: MeasureRevision) -> list[FieldChange]:
-    return [
-        FieldChange(
-            name,
-            old.data.get(name),
-            new.data.get(name),
-            word_diff(as_text(old.data.get(name)), as_text(new.data.get(name))),
-        )
-        for name in FIELDS
-        if old.data.get(name) != new.data.get(name)
-    ]
+def revision(session: Session, measure: Measure, number: int) -> MeasureRevision | None:
+    return revisions.by_number(session, MeasureRevision, "measure_id", measure, number)
+
+
+def compare(old: MeasureRevision, new: MeasureRevision,
+            describe: Callable[[str, Any], str] | None = None) -> list[FieldChange]:
+    return revisions.compare(old, new, FIELDS, describe)
 
 
 def region(measure: Measure) -> str | None:

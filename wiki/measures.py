@@ -1,9 +1,11 @@
-"""Measures in the field (issue 14): record, edit, submit, publish, history, import, export.
+"""Measures in the field (issue 14): record, edit, submit, publish, delete, history, diff,
+revert, import, export (CSV and XLSX, in the columns the import reads).
 
 An organisation's managers (and moderators) record measures at
 `/organizations/<slug>/measures/new`; each measure has a page at `/measures/<id>`.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -18,19 +20,25 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlmodel import select
 
 from practices import carbon, measure_table, measures, organizations, policy, profiles, revisions
-from practices.models import Measure, Organization, Sheet, SheetStatus, User
+from practices.diff import as_text
+from practices.models import Measure, Organization, Sheet, SheetStatus
+from wiki import revision_pages
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
+from wiki.rendering import term_label
+from wiki.revision_pages import RecordPages, diff_page, history_page, revert_from_form
 
 bp = Blueprint("measures", __name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organization(slug: str) -> Organization:
@@ -46,6 +54,10 @@ def _measure(measure_id: int) -> Measure:
     ):
         abort(404)  # a draft one may not see does not exist for them
     return measure
+
+
+def _organization_of(measure: Measure) -> Organization:
+    return get_session().get(Organization, measure.organization_id)
 
 
 def _may_edit(measure: Measure) -> bool:
@@ -133,30 +145,11 @@ def new(slug: str):
         if request.args.get("sheet"):
             values.update(_defaults_from_sheet(request.args["sheet"]))
         return _render_form(organization, values, {})
-    values = _form_values()
-    try:
-        measure = measures.create(
-            db,
-            organization,
-            values,
-            author=acting_user(),
-            summary=request.form.get("edit_summary", ""),
-        )
-    except measures.MeasureError as refused:
-        db.rollback()
-        return _render_form(
-            organization, values, refused.errors, points_text=request.form.get("locations", "")
-        )
-    if request.form.get("action") == "submit":
-        measures.submit(db, measure, actor=acting_user())
-    db.commit()
-    flash(
-        _("The measure is saved as a draft.")
-        if measure.state == "draft"
-        else _("The measure is sent to the moderators."),
-        "success",
-    )
-    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+    def save(values: dict, summary: str) -> Measure:
+        return measures.create(db, organization, values, author=acting_user(), summary=summary)
+
+    return _save_form(organization, None, save)
 
 
 @bp.get("/measures/<int:measure_id>")
@@ -174,7 +167,9 @@ def view(measure_id: int):
         sheets=[sheet for sheet in measures.sheets_of(db, measure) if policy.can_view(user, sheet)],
         may_edit=_may_edit(measure),
         may_publish=policy.can_publish_measure(user, measure),
-        may_return=policy.can_grant_managers(user) and measure.state != "draft",
+        may_return=policy.can_grant_managers(user) and measure.state != "draft"
+        and not measure.is_deleted,
+        may_restore=measure.is_deleted and policy.can_grant_managers(user),
         level_label=carbon.level_label,
         lang=current_language(),
     )
@@ -189,35 +184,45 @@ def edit(measure_id: int):
     organization = db.get(Organization, measure.organization_id)
     if request.method == "GET":
         return _render_form(organization, measures.snapshot(db, measure), {}, measure)
+
+    def save(values: dict, summary: str) -> Measure:
+        measures.revise(db, measure, values, author=acting_user(), summary=summary,
+                        base_revision=database_int(request.form.get("base_revision")))
+        return measure
+
+    return _save_form(organization, measure, save)
+
+
+def _save_form(organization: Organization, measure: Measure | None,
+               save: Callable[[dict, str], Measure]):
+    """The POST of the new and the edit form: save (and submit, when asked), or show the form
+    again with what was typed: with the fields' errors (422) or the conflict (409)."""
+    db = get_session()
     values = _form_values()
-    base = database_int(request.form.get("base_revision"))
+    typed_points = request.form.get("locations", "")
     try:
-        measures.revise(
-            db, measure, values, author=acting_user(), base_revision=base,
-            summary=request.form.get("edit_summary", ""),
-        )
+        saved = save(values, request.form.get("edit_summary", ""))
     except revisions.StaleEdit as stale:
         db.rollback()
         flash(_("Someone saved this measure while you were editing it (revision %(number)d). "
                 "Your version is below: compare it with the history, then save again to "
                 "replace theirs.", number=stale.current), "error")
-        return _render_form(organization, values, {}, measure,
-                            points_text=request.form.get("locations", ""),
+        return _render_form(organization, values, {}, measure, points_text=typed_points,
                             base_revision=stale.current, status=409)
     except measures.MeasureError as refused:
         db.rollback()
-        return _render_form(
-            organization,
-            values,
-            refused.errors,
-            measure,
-            points_text=request.form.get("locations", ""),
-        )
-    if request.form.get("action") == "submit" and measure.state == "draft":
-        measures.submit(db, measure, actor=acting_user())
+        return _render_form(organization, values, refused.errors, measure,
+                            points_text=typed_points)
+    if request.form.get("action") == "submit" and saved.state == "draft":
+        measures.submit(db, saved, actor=acting_user())
+        message = _("The measure is sent to the moderators.")
+    elif saved.state == "draft":
+        message = _("The measure is saved as a draft.")
+    else:
+        message = _("The measure is saved.")
     db.commit()
-    flash(_("The measure is saved."), "success")
-    return redirect(url_for(".view", measure_id=measure.id), 303)
+    flash(message, "success")
+    return redirect(url_for(".view", measure_id=saved.id), 303)
 
 
 @bp.post("/measures/<int:measure_id>/<any(submit, publish, return):action>")
@@ -247,30 +252,115 @@ def transition(measure_id: int, action: str):
     return redirect(url_for(".view", measure_id=measure.id), 303)
 
 
+@bp.post("/measures/<int:measure_id>/delete")
+@login_required
+def delete(measure_id: int):
+    measure = _measure(measure_id)
+    require(_may_edit(measure))
+    db = get_session()
+    measures.delete(db, measure, actor=acting_user())
+    db.commit()
+    flash(_("The measure was deleted. A moderator can restore it."), "success")
+    return redirect(url_for("groups.organization", slug=_organization_of(measure).slug), 303)
+
+
+@bp.post("/measures/<int:measure_id>/restore")
+@login_required
+def restore(measure_id: int):
+    measure = _measure(measure_id)
+    db = get_session()
+    try:
+        measures.restore(db, measure, actor=acting_user())
+    except PermissionError:
+        abort(403)
+    db.commit()
+    flash(_("The measure was restored as a draft."), "success")
+    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+
+# History, diff, revert -----------------------------------------------------------------------
+
+FIELD_LABELS = {
+    "title": _l("Name of the measure"), "sheets": _l("Practice sheets"), "status": _l("Status"),
+    "country": _l("Country"), "locations": _l("Locations"), "area_ha": _l("Area (ha)"),
+    "start_year": _l("Start year"), "end_year": _l("End year"), "land_use": _l("Land use"),
+    "climate_zone": _l("IPCC climate zone"), "soil_class": _l("IPCC soil class"),
+    "baseline": _l("Before (baseline)"), "practice": _l("With the practice"),
+    "edition": _l("IPCC edition"), "soc_baseline_t_c_ha": _l("Stock before (t C/ha)"),
+    "soc_change_t_c_ha_yr": _l("Change (t C/ha/yr)"), "soc_depth_cm": _l("Depth (cm)"),
+    "soc_years": _l("Over how many years"), "soc_method": _l("Method"),
+}
+
+
+def _pages(measure: Measure) -> RecordPages:
+    return RecordPages(
+        title=measure.title,
+        heading=_("History of the measure"),
+        record_url=url_for(".view", measure_id=measure.id),
+        history_url=url_for(".history", measure_id=measure.id),
+        compare_url=url_for(".diff_from_form", measure_id=measure.id),
+        diff_url=lambda a, b: url_for(".diff", measure_id=measure.id, a=a, b=b),
+        revert_url=lambda number: url_for(".revert", measure_id=measure.id, number=number),
+        field_label=lambda name: str(FIELD_LABELS.get(name, name)),
+        may_revert=_may_edit(measure),
+    )
+
+
+def _describe(measure: Measure):
+    lang = current_language()
+
+    def describe(name: str, value) -> str:
+        if value in (None, "", []):
+            return ""
+        if name == "status":
+            return _(measures.STATUS_LABELS.get(value, value))
+        if name in ("country", "land_use", "climate_zone", "soil_class"):
+            vocabulary = {"country": "countries", "land_use": "land_use",
+                          "climate_zone": "ipcc_climate_zones",
+                          "soil_class": "ipcc_soil_classes"}[name]
+            return term_label(value, vocabulary)
+        if name == "locations":
+            return show_points(value)
+        if name in ("baseline", "practice") and measure.land_use:
+            return "\n".join(carbon.level_label(measure.land_use, code, lang) for code in value)
+        return as_text(value)
+
+    return describe
+
+
 @bp.get("/measures/<int:measure_id>/history")
 def history(measure_id: int):
     measure = _measure(measure_id)
+    return history_page(_pages(measure), measures.history(get_session(), measure))
+
+
+@bp.get("/measures/<int:measure_id>/diff/<int:a>/<int:b>")
+def diff(measure_id: int, a: int, b: int):
+    measure = _measure(measure_id)
     db = get_session()
-    revisions = measures.history(db, measure)
-    authors = {
-        user.id: user
-        for user in db.exec(
-            select(User).where(
-                User.id.in_({revision.author_id for revision in revisions if revision.author_id})
-            )
-        )
-    }
-    changes = {
-        newer.number: measures.compare(older, newer)
-        for newer, older in zip(revisions, revisions[1:], strict=False)
-    }
-    return render_template(
-        "measures/history.html",
-        measure=measure,
-        revisions=revisions,
-        authors=authors,
-        changes=changes,
-    )
+    old = measures.revision(db, measure, min(a, b)) or abort(404)
+    new = measures.revision(db, measure, max(a, b)) or abort(404)
+    return diff_page(_pages(measure), old, new,
+                     measures.compare(old, new, _describe(measure)),
+                     measures.last_revision_number(db, measure))
+
+
+@bp.get("/measures/<int:measure_id>/diff")
+def diff_from_form(measure_id: int):
+    return revision_pages.diff_from_form(_pages(_measure(measure_id)))
+
+
+@bp.post("/measures/<int:measure_id>/revert/<int:number>")
+@login_required
+def revert(measure_id: int, number: int):
+    measure = _measure(measure_id)
+    require(_may_edit(measure))
+
+    def bring_back(number: int, base: int | None):
+        return measures.revert(get_session(), measure, number, author=acting_user(),
+                               base_revision=base)
+
+    return revert_from_form(_pages(measure), bring_back, number, (measures.MeasureError,))
 
 
 # Import and export -------------------------------------------------------------------------
@@ -339,22 +429,29 @@ def import_table(slug: str):
     )
 
 
-@bp.get("/organizations/<slug>/measures.csv")
-def export_organization(slug: str):
+@bp.get("/organizations/<slug>/measures.<any(csv, xlsx):kind>")
+def export_organization(slug: str, kind: str):
     organization = _organization(slug)
-    return _csv(
+    return _export(
         measures.visible(get_session(), acting_user(), organization=organization),
-        f"measures-{organization.slug}.csv",
+        f"measures-{organization.slug}", kind,
     )
 
 
-@bp.get("/measures.csv")
-def export_all():
-    return _csv(measures.visible(get_session(), acting_user()), "measures.csv")
+@bp.get("/measures.<any(csv, xlsx):kind>")
+def export_all(kind: str):
+    return _export(measures.visible(get_session(), acting_user()), "measures", kind)
 
 
-def _csv(rows: list[Measure], name: str) -> Response:
-    text = measure_table.to_csv(get_session(), rows)
-    return Response(
-        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+def _export(rows: list[Measure], name: str, kind: str) -> Response:
+    """The measures this reader may see, in the columns the import reads (it re-imports)."""
+    db = get_session()
+    if kind == "xlsx":
+        data, mimetype = measure_table.to_xlsx(db, rows), XLSX
+    else:
+        data, mimetype = measure_table.to_csv(db, rows), "text/csv"
+    response = Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+    response.headers["Cache-Control"] = "private, no-cache"  # drafts differ per reader
+    response.vary.add("Cookie")
+    return response
