@@ -284,12 +284,9 @@ def revert(session: Session, measure: Measure, number: int, *, author: User | No
     """Bring back revision `number` as a new revision (None: it is the current content);
     LookupError if there is no such revision, MeasureError if its values no longer pass
     (e.g. a sheet it named is no longer published)."""
-    old = revision(session, measure, number)
-    if old is None:
-        raise LookupError(number)
-    return revise(session, measure, dict(old.data), author=author,
-                  summary=revisions.revert_summary(number), base_revision=base_revision,
-                  reverted_from=number)
+    return revisions.revert(
+        revision(session, measure, number), number, base_revision,
+        lambda values, **how: revise(session, measure, values, author=author, **how))
 
 
 def delete(session: Session, measure: Measure, *, actor: User) -> None:

@@ -273,12 +273,9 @@ def revert(session: Session, organization: Organization, number: int, *, author:
            base_revision: int | None) -> OrganizationRevision | None:
     """Bring back revision `number` as a new revision (None: it is the current content);
     LookupError if there is no such revision, ProfileError if its values no longer pass."""
-    old = revision(session, organization, number)
-    if old is None:
-        raise LookupError(number)
-    return revise(session, organization, dict(old.data), author=author,
-                  summary=revisions.revert_summary(number), base_revision=base_revision,
-                  reverted_from=number)
+    return revisions.revert(
+        revision(session, organization, number), number, base_revision,
+        lambda values, **how: revise(session, organization, values, author=author, **how))
 
 
 def _apply(session: Session, organization: Organization, values: dict[str, Any]) -> None:

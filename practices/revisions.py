@@ -95,5 +95,12 @@ def compare(old: Any, new: Any, fields: Sequence[str],
     return changes
 
 
-def revert_summary(number: int) -> str:
-    return f"Reverted to revision {number}"
+def revert(old: Any | None, number: int, base_revision: int | None,
+           revise: Callable[..., Any]) -> Any:
+    """Save revision `number` (`old`) again through the record's own `revise(values, **how)`,
+    which returns the new revision, or None when it is the current content; LookupError when
+    the record has no such revision."""
+    if old is None:
+        raise LookupError(number)
+    return revise(dict(old.data), summary=f"Reverted to revision {number}",
+                  base_revision=base_revision, reverted_from=number)

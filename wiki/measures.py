@@ -34,7 +34,13 @@ from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 from wiki.rendering import term_label
-from wiki.revision_pages import RecordPages, diff_page, history_page, revert_from_form
+from wiki.revision_pages import (
+    RecordPages,
+    diff_page,
+    history_page,
+    record_pages,
+    revert_from_form,
+)
 
 bp = Blueprint("measures", __name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -54,6 +60,13 @@ def _measure(measure_id: int) -> Measure:
     ):
         abort(404)  # a draft one may not see does not exist for them
     return measure
+
+
+def _managed_organization(slug: str) -> Organization:
+    """The organisation, for its managers and moderators only (403 for others)."""
+    organization = _organization(slug)
+    require(profiles.may_edit(get_session(), acting_user(), organization))
+    return organization
 
 
 def _organization_of(measure: Measure) -> Organization:
@@ -137,9 +150,8 @@ def _defaults_from_sheet(slug: str) -> dict:
 @bp.route("/organizations/<slug>/measures/new", methods=["GET", "POST"])
 @login_required
 def new(slug: str):
-    organization = _organization(slug)
+    organization = _managed_organization(slug)
     db = get_session()
-    require(profiles.may_edit(db, acting_user(), organization))
     if request.method == "GET":
         values = {"status": "ongoing", "edition": "2019"}
         if request.args.get("sheet"):
@@ -292,18 +304,14 @@ FIELD_LABELS = {
 }
 
 
+ENDPOINTS = {"view": ".view", "history": ".history", "compare": ".diff_from_form",
+             "diff": ".diff", "revert": ".revert"}
+
+
 def _pages(measure: Measure) -> RecordPages:
-    return RecordPages(
-        title=measure.title,
-        heading=_("History of the measure"),
-        record_url=url_for(".view", measure_id=measure.id),
-        history_url=url_for(".history", measure_id=measure.id),
-        compare_url=url_for(".diff_from_form", measure_id=measure.id),
-        diff_url=lambda a, b: url_for(".diff", measure_id=measure.id, a=a, b=b),
-        revert_url=lambda number: url_for(".revert", measure_id=measure.id, number=number),
-        field_label=lambda name: str(FIELD_LABELS.get(name, name)),
-        may_revert=_may_edit(measure),
-    )
+    return record_pages(ENDPOINTS, {"measure_id": measure.id}, title=measure.title,
+                        heading=_("History of the measure"), labels=FIELD_LABELS,
+                        may_revert=_may_edit(measure))
 
 
 def _describe(measure: Measure):
@@ -338,10 +346,8 @@ def history(measure_id: int):
 def diff(measure_id: int, a: int, b: int):
     measure = _measure(measure_id)
     db = get_session()
-    old = measures.revision(db, measure, min(a, b)) or abort(404)
-    new = measures.revision(db, measure, max(a, b)) or abort(404)
-    return diff_page(_pages(measure), old, new,
-                     measures.compare(old, new, _describe(measure)),
+    return diff_page(_pages(measure), lambda number: measures.revision(db, measure, number),
+                     a, b, lambda old, new: measures.compare(old, new, _describe(measure)),
                      measures.last_revision_number(db, measure))
 
 
@@ -369,35 +375,16 @@ def revert(measure_id: int, number: int):
 @bp.route("/organizations/<slug>/measures/import", methods=["GET", "POST"])
 @login_required
 def import_table(slug: str):
-    organization = _organization(slug)
+    organization = _managed_organization(slug)
     db = get_session()
-    require(profiles.may_edit(db, acting_user(), organization))
     if request.method == "GET":
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        )
+        return _import_page(organization)
     file = request.files.get("file")
-    if file is None or not file.filename:
-        flash(_("Choose a CSV or XLSX file."), "error")
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        ), 422
-    dry_run = request.form.get("dry_run") == "1"
-    suffix = Path(file.filename).suffix.lower()
+    suffix = Path(file.filename).suffix.lower() if file is not None and file.filename else ""
     if suffix not in (".csv", ".xlsx"):
         flash(_("Choose a CSV or XLSX file."), "error")
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        ), 422
+        return _import_page(organization, status=422)
+    dry_run = request.form.get("dry_run") == "1"
     with TemporaryDirectory() as folder:
         path = Path(folder) / f"measures{suffix}"
         data = file.stream.read(MAX_IMPORT_BYTES + 1)
@@ -410,23 +397,18 @@ def import_table(slug: str):
             )
         except measure_table.Unreadable:
             flash(_("This file cannot be read as a CSV or XLSX table."), "error")
-            return render_template(
-                "measures/import.html",
-                organization=organization,
-                report=None,
-                columns=measure_table.COLUMNS,
-            ), 422
+            return _import_page(organization, status=422)
     if dry_run:
         db.rollback()
     else:
         db.commit()
-    return render_template(
-        "measures/import.html",
-        organization=organization,
-        report=report,
-        dry_run=dry_run,
-        columns=measure_table.COLUMNS,
-    )
+    return _import_page(organization, report=report, dry_run=dry_run)
+
+
+def _import_page(organization: Organization, *, status: int = 200, report=None,
+                 dry_run: bool = False):
+    return render_template("measures/import.html", organization=organization, report=report,
+                           dry_run=dry_run, columns=measure_table.COLUMNS), status
 
 
 @bp.get("/organizations/<slug>/measures.<any(csv, xlsx):kind>")

@@ -40,7 +40,13 @@ from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 from wiki.rendering import render_body, term_label
-from wiki.revision_pages import RecordPages, diff_page, history_page, revert_from_form
+from wiki.revision_pages import (
+    RecordPages,
+    diff_page,
+    history_page,
+    record_pages,
+    revert_from_form,
+)
 from wiki.uploads import configured_store
 
 bp = Blueprint("groups", __name__)
@@ -172,18 +178,15 @@ def _points_text(values: dict) -> str:
     return show_points(values.get("locations") or [])
 
 
+PROFILE_ENDPOINTS = {"view": ".organization", "history": ".profile_history",
+                     "compare": ".profile_diff_from_form", "diff": ".profile_diff",
+                     "revert": ".profile_revert"}
+
+
 def _profile_pages(group: Organization) -> RecordPages:
-    return RecordPages(
-        title=group.name,
-        heading=_("History of the profile"),
-        record_url=url_for(".organization", slug=group.slug),
-        history_url=url_for(".profile_history", slug=group.slug),
-        compare_url=url_for(".profile_diff_from_form", slug=group.slug),
-        diff_url=lambda a, b: url_for(".profile_diff", slug=group.slug, old=a, new=b),
-        revert_url=lambda number: url_for(".profile_revert", slug=group.slug, number=number),
-        field_label=lambda name: str(PROFILE_FIELD_LABELS.get(name, name)),
-        may_revert=profiles.may_edit(get_session(), acting_user(), group),
-    )
+    return record_pages(PROFILE_ENDPOINTS, {"slug": group.slug}, title=group.name,
+                        heading=_("History of the profile"), labels=PROFILE_FIELD_LABELS,
+                        may_revert=profiles.may_edit(get_session(), acting_user(), group))
 
 
 def _group(slug: str) -> Organization:
@@ -196,14 +199,12 @@ def profile_history(slug: str):
     return history_page(_profile_pages(group), profiles.history(get_session(), group))
 
 
-@bp.get("/organizations/<slug>/diff/<int:old>/<int:new>")
-def profile_diff(slug: str, old: int, new: int):
+@bp.get("/organizations/<slug>/diff/<int:a>/<int:b>")
+def profile_diff(slug: str, a: int, b: int):
     db = get_session()
     group = _group(slug)
-    before = profiles.revision(db, group, min(old, new)) or abort(404)
-    after = profiles.revision(db, group, max(old, new)) or abort(404)
-    return diff_page(_profile_pages(group), before, after,
-                     profiles.compare(before, after, _describe),
+    return diff_page(_profile_pages(group), lambda number: profiles.revision(db, group, number),
+                     a, b, lambda old, new: profiles.compare(old, new, _describe),
                      profiles.last_revision_number(db, group))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -32,6 +32,23 @@ class RecordPages:
     may_revert: bool
 
 
+def record_pages(endpoints: dict[str, str], ids: dict[str, Any], *, title: str, heading: str,
+                 labels: dict[str, Any], may_revert: bool) -> RecordPages:
+    """The pages of one record from its endpoints (view, history, compare, diff, revert)
+    and the URL values that name it (e.g. {"slug": …})."""
+    return RecordPages(
+        title=title,
+        heading=heading,
+        record_url=url_for(endpoints["view"], **ids),
+        history_url=url_for(endpoints["history"], **ids),
+        compare_url=url_for(endpoints["compare"], **ids),
+        diff_url=lambda a, b: url_for(endpoints["diff"], a=a, b=b, **ids),
+        revert_url=lambda number: url_for(endpoints["revert"], number=number, **ids),
+        field_label=lambda name: str(labels.get(name, name)),
+        may_revert=may_revert,
+    )
+
+
 def authors_of(rows: list) -> dict[int, User]:
     ids = {row.author_id for row in rows if row.author_id}
     if not ids:
@@ -45,9 +62,15 @@ def history_page(pages: RecordPages, rows: list):
                            current=rows[0].number if rows else 0)
 
 
-def diff_page(pages: RecordPages, old: Any, new: Any, changes: list, current: int):
+def diff_page(pages: RecordPages, find: Callable[[int], Any], a: int, b: int,
+              compare: Callable[[Any, Any], list], current: int):
+    """Revisions `a` and `b` (in either order) side by side; 404 if either is missing."""
+    old, new = find(min(a, b)), find(max(a, b))
+    if old is None or new is None:
+        abort(404)
     return render_template("revisions/diff.html", pages=pages, old=old, new=new,
-                           changes=changes, authors=authors_of([old, new]), current=current)
+                           changes=compare(old, new), authors=authors_of([old, new]),
+                           current=current)
 
 
 def diff_from_form(pages: RecordPages):

@@ -9,6 +9,7 @@ from sqlmodel import select
 from practices import profiles
 from practices.models import AuditEvent, Measure, MeasureRevision, Role
 from tests.api.conftest import assert_error
+from tests.partners import organisation_with_managers
 from wiki import create_app
 
 NEW = {"title": "Zai pits in Yatenga", "status": "ongoing", "country": "BF",
@@ -20,14 +21,8 @@ NEW = {"title": "Zai pits in Yatenga", "status": "ongoing", "country": "BF",
 
 @pytest.fixture
 def partner(session, make_organization, make_user, make_sheet, make_token):
-    organization = make_organization("Sahel Soils")
-    manager = make_user(organization=organization)
-    moderator = make_user(Role.MODERATOR)
-    profiles.grant_manager(session, organization, manager, actor=moderator)
-    other = make_organization("Elsewhere")
-    outsider = make_user(organization=other)
-    profiles.grant_manager(session, other, outsider, actor=moderator)
-    session.commit()
+    organization, manager, moderator, outsider = organisation_with_managers(
+        session, make_organization, make_user)
     make_sheet("Zai pits")
     return {"slug": organization.slug, "manager": make_token(manager),
             "moderator": make_token(moderator), "outsider": make_token(outsider),
