@@ -164,6 +164,15 @@ def new(slug: str):
     return _save_form(organization, None, save)
 
 
+@bp.get("/measures/")
+def measure_list():
+    """Every measure this reader may see, newest first, with the exports."""
+    db = get_session()
+    return render_template(
+        "measures/list.html", measures=measures.visible(db, acting_user()),
+        organizations={row.id: row for row in db.exec(select(Organization))})
+
+
 @bp.get("/measures/<int:measure_id>")
 def view(measure_id: int):
     measure = _measure(measure_id)

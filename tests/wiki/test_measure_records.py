@@ -188,3 +188,20 @@ def test_the_import_page_dry_runs_and_refuses_what_it_cannot_read(client, sessio
     done = send("m.csv", b"title,area_ha\nZai,12\n", dry_run="")
     assert "Import done" in done.text
     assert [m.title for m in session.exec(select(Measure))] == ["Zai"]
+
+
+def test_the_measures_list_shows_what_the_reader_may_see_with_its_exports(client, session,
+                                                                         partner, login):
+    organization, manager, moderator, _outsider = partner
+    shown = measures.create(session, organization, {"title": "Public zai", "area_ha": 12},
+                            author=manager)
+    measures.publish(session, shown, actor=moderator)
+    measures.create(session, organization, {"title": "Secret draft"}, author=manager)
+    session.commit()
+    page = client.get("/measures/").text
+    assert "Public zai" in page and "Secret draft" not in page
+    assert 'href="/measures.csv"' in page and 'href="/measures.xlsx"' in page
+    assert "Secret draft" not in client.get("/measures.csv").text
+    login(manager)
+    assert "Secret draft" in client.get("/measures/").text
+    assert "Secret draft" in client.get("/measures.csv").text

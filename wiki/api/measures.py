@@ -228,8 +228,8 @@ def transition_measure(measure_id: int, transition: str):
     if not allowed:
         refuse()
     if not possible_now:
-        raise ApiError(409, _("This measure cannot be moved that way now (it is %(state)s).",
-                              state=measure.state), code="not_allowed_now")
+        raise ApiError(409, _("This measure cannot be moved that way in its present state."),
+                       code="not_allowed_now")
     body = request.context.json or Transition()
     if transition == "submit":
         measures.submit(db, measure, actor=user)
