@@ -331,7 +331,8 @@ def publish(session: Session, measure: Measure, *, actor: User) -> None:
 
 def unpublish(session: Session, measure: Measure, *, actor: User, reason: str = "") -> None:
     """Back to draft (a moderator's decision), e.g. when a published measure was wrong."""
-    if not policy.can_grant_managers(actor) or measure.state == MeasureState.DRAFT:
+    if (not policy.can_grant_managers(actor) or measure.state == MeasureState.DRAFT
+            or measure.is_deleted):
         raise PermissionError("Moderators return measures to draft.")
     measure.state = MeasureState.DRAFT
     audit.record(session, actor, "measure.return", measure, reason)
@@ -414,6 +415,13 @@ def visible(
     managed = profiles.managed_ids(session, viewer)
     rows = session.exec(query.order_by(Measure.start_year.desc(), func.lower(Measure.title)))
     return [row for row in rows if policy.can_view_measure(viewer, row, managed)]
+
+
+def deleted(session: Session, organization: Organization) -> list[Measure]:
+    """The organisation's deleted measures (for moderators, who may restore them)."""
+    return list(session.exec(select(Measure).where(
+        Measure.organization_id == organization.id, Measure.deleted_at.is_not(None))
+        .order_by(Measure.deleted_at.desc())))
 
 
 def history(session: Session, measure: Measure) -> list[MeasureRevision]:

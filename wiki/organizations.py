@@ -103,6 +103,7 @@ def organization(slug: str):
         measures=measures.visible(db, user, organization=group),
         may_edit=profiles.may_edit(db, user, group),
         may_grant=policy.can_grant_managers(user),
+        deleted_measures=measures.deleted(db, group) if policy.can_grant_managers(user) else [],
         managers=profiles.managers(db, group))
 
 

@@ -109,6 +109,7 @@ def test_a_deleted_measure_is_gone_until_a_moderator_restores_it_as_a_draft(
     assert ">Zai</a>" not in client.get(f"/organizations/{organization.slug}").text
     client.post("/logout")
     login(moderator)
+    assert "Deleted measures" in client.get(f"/organizations/{organization.slug}").text
     page = client.get(f"/measures/{measure.id}").text
     assert "deleted" in page and "Restore (as a draft)" in page
     assert client.post(f"/measures/{measure.id}/restore").status_code == 303
