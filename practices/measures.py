@@ -413,7 +413,8 @@ def visible(
     if state:
         query = query.where(Measure.state == state)
     managed = profiles.managed_ids(session, viewer)
-    rows = session.exec(query.order_by(Measure.start_year.desc(), func.lower(Measure.title)))
+    rows = session.exec(query.order_by(Measure.start_year.desc().nulls_last(),  # as SQLite
+                                        func.lower(Measure.title), Measure.id))
     return [row for row in rows if policy.can_view_measure(viewer, row, managed)]
 
 

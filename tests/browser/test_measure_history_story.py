@@ -77,5 +77,7 @@ def test_manager_corrects_compares_reverts_and_exports(records_server, page, sho
     rows = [row for _number, row in measure_table.read_rows(path)]
     assert [(row["title"], row["area_ha"], row["status"]) for row in rows] == [
         ("Zai pits in Yatenga", "120", "ongoing")]
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the table still fits
     page.goto(f"{base}/measures/{measure_id}/history")
     expect(page.locator("tbody tr").first).to_contain_text(re.compile("Reverted to revision 1"))
+    shoot("measure-history-phone")
