@@ -1,7 +1,7 @@
 """Measures written through the API (issue 14): only the organisation's managers and the
 moderators write; an update from an old revision is refused with the conflict; deletes are
-soft and hide the measure everywhere; the review transitions; CSRF and rate limits as for
-sheets."""
+soft and hide the measure everywhere; the review transitions; CSRF as for sheets (the
+write rate limits hold for the whole API blueprint: tests/api/test_errors_api.py)."""
 
 import pytest
 from sqlmodel import select
@@ -10,7 +10,6 @@ from practices import profiles
 from practices.models import AuditEvent, Measure, MeasureRevision, Role
 from tests.api.conftest import assert_error
 from tests.partners import organisation_with_managers
-from wiki import create_app
 
 NEW = {"title": "Zai pits in Yatenga", "status": "ongoing", "country": "BF",
        "locations": [[-2.37, 13.58]], "area_ha": 120, "start_year": 2020,
@@ -140,17 +139,3 @@ def test_browser_session_writes_need_the_csrf_token(app, client, login, session,
     answer = client.post(f"/api/v1/organizations/{partner['slug']}/measures", json=NEW)
     assert_error(answer, 400, "csrf_failed")
 
-
-def test_measure_writes_are_rate_limited_like_sheets(database_url, tmp_path, session,
-                                                     make_organization, make_user, make_token):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-                      "API_WRITE_RATE_LIMIT_PER_TOKEN": "2/minute"},
-                     instance_path=str(tmp_path / "instance"))
-    slug = make_organization().slug
-    headers = make_token(make_user(Role.MODERATOR))
-    answers = [app.test_client().post(f"/api/v1/organizations/{slug}/measures",
-                                      headers=headers, json={"title": ""})
-               for _attempt in range(3)]
-    assert [answer.status_code for answer in answers] == [422, 422, 429]
-    app.extensions["engine"].dispose()
