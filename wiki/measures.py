@@ -20,27 +20,25 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlmodel import select
 
-from practices import carbon, measure_table, measures, organizations, policy, profiles, revisions
-from practices.diff import as_text
+from practices import (
+    carbon,
+    measure_records,
+    measure_table,
+    measures,
+    organizations,
+    policy,
+    profiles,
+    revisions,
+)
 from practices.models import Measure, Organization, Sheet, SheetStatus
-from wiki import revision_pages
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
-from wiki.rendering import term_label
-from wiki.revision_pages import (
-    RecordPages,
-    diff_page,
-    history_page,
-    record_pages,
-    revert_from_form,
-)
 
 bp = Blueprint("measures", __name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -51,7 +49,7 @@ def _organization(slug: str) -> Organization:
     return organizations.find(get_session(), Organization, slug) or abort(404)
 
 
-def _measure(measure_id: int) -> Measure:
+def visible_measure(measure_id: int) -> Measure:
     db = get_session()
     measure = db.get(Measure, measure_id)
     user = acting_user()
@@ -73,7 +71,7 @@ def _organization_of(measure: Measure) -> Organization:
     return get_session().get(Organization, measure.organization_id)
 
 
-def _may_edit(measure: Measure) -> bool:
+def may_edit_measure(measure: Measure) -> bool:
     user = acting_user()
     return policy.can_edit_measure(user, measure, profiles.managed_ids(get_session(), user))
 
@@ -175,7 +173,7 @@ def measure_list():
 
 @bp.get("/measures/<int:measure_id>")
 def view(measure_id: int):
-    measure = _measure(measure_id)
+    measure = visible_measure(measure_id)
     db = get_session()
     result, note = measures.estimate(measure)
     user = acting_user()
@@ -186,7 +184,7 @@ def view(measure_id: int):
         note=note,
         organization=db.get(Organization, measure.organization_id),
         sheets=[sheet for sheet in measures.sheets_of(db, measure) if policy.can_view(user, sheet)],
-        may_edit=_may_edit(measure),
+        may_edit=may_edit_measure(measure),
         may_publish=policy.can_publish_measure(user, measure),
         may_return=policy.can_grant_managers(user) and measure.state != "draft"
         and not measure.is_deleted,
@@ -199,8 +197,8 @@ def view(measure_id: int):
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(measure_id: int):
-    measure = _measure(measure_id)
-    require(_may_edit(measure))
+    measure = visible_measure(measure_id)
+    require(may_edit_measure(measure))
     db = get_session()
     organization = db.get(Organization, measure.organization_id)
     if request.method == "GET":
@@ -249,7 +247,7 @@ def _save_form(organization: Organization, measure: Measure | None,
 @bp.post("/measures/<int:measure_id>/<any(submit, publish, return):action>")
 @login_required
 def transition(measure_id: int, action: str):
-    measure = _measure(measure_id)
+    measure = visible_measure(measure_id)
     db = get_session()
     user = acting_user()
     try:
@@ -276,10 +274,10 @@ def transition(measure_id: int, action: str):
 @bp.post("/measures/<int:measure_id>/delete")
 @login_required
 def delete(measure_id: int):
-    measure = _measure(measure_id)
-    require(_may_edit(measure))
+    measure = visible_measure(measure_id)
+    require(may_edit_measure(measure))
     db = get_session()
-    measures.delete(db, measure, actor=acting_user())
+    measure_records.delete(db, measure, actor=acting_user())
     db.commit()
     flash(_("The measure was deleted. A moderator can restore it."), "success")
     return redirect(url_for("groups.organization", slug=_organization_of(measure).slug), 303)
@@ -288,94 +286,15 @@ def delete(measure_id: int):
 @bp.post("/measures/<int:measure_id>/restore")
 @login_required
 def restore(measure_id: int):
-    measure = _measure(measure_id)
+    measure = visible_measure(measure_id)
     db = get_session()
     try:
-        measures.restore(db, measure, actor=acting_user())
+        measure_records.restore(db, measure, actor=acting_user())
     except PermissionError:
         abort(403)
     db.commit()
     flash(_("The measure was restored as a draft."), "success")
     return redirect(url_for(".view", measure_id=measure.id), 303)
-
-
-# History, diff, revert -----------------------------------------------------------------------
-
-FIELD_LABELS = {
-    "title": _l("Name of the measure"), "sheets": _l("Practice sheets"), "status": _l("Status"),
-    "country": _l("Country"), "locations": _l("Locations"), "area_ha": _l("Area (ha)"),
-    "start_year": _l("Start year"), "end_year": _l("End year"), "land_use": _l("Land use"),
-    "climate_zone": _l("IPCC climate zone"), "soil_class": _l("IPCC soil class"),
-    "baseline": _l("Before (baseline)"), "practice": _l("With the practice"),
-    "edition": _l("IPCC edition"), "soc_baseline_t_c_ha": _l("Stock before (t C/ha)"),
-    "soc_change_t_c_ha_yr": _l("Change (t C/ha/yr)"), "soc_depth_cm": _l("Depth (cm)"),
-    "soc_years": _l("Over how many years"), "soc_method": _l("Method"),
-}
-
-
-ENDPOINTS = {"view": ".view", "history": ".history", "compare": ".diff_from_form",
-             "diff": ".diff", "revert": ".revert"}
-
-
-def _pages(measure: Measure) -> RecordPages:
-    return record_pages(ENDPOINTS, {"measure_id": measure.id}, title=measure.title,
-                        heading=_("History of the measure"), labels=FIELD_LABELS,
-                        may_revert=_may_edit(measure))
-
-
-def _describe(measure: Measure):
-    lang = current_language()
-
-    def describe(name: str, value) -> str:
-        if value in (None, "", []):
-            return ""
-        if name == "status":
-            return _(measures.STATUS_LABELS.get(value, value))
-        if name in ("country", "land_use", "climate_zone", "soil_class"):
-            vocabulary = {"country": "countries", "land_use": "land_use",
-                          "climate_zone": "ipcc_climate_zones",
-                          "soil_class": "ipcc_soil_classes"}[name]
-            return term_label(value, vocabulary)
-        if name == "locations":
-            return show_points(value)
-        if name in ("baseline", "practice") and measure.land_use:
-            return "\n".join(carbon.level_label(measure.land_use, code, lang) for code in value)
-        return as_text(value)
-
-    return describe
-
-
-@bp.get("/measures/<int:measure_id>/history")
-def history(measure_id: int):
-    measure = _measure(measure_id)
-    return history_page(_pages(measure), measures.history(get_session(), measure))
-
-
-@bp.get("/measures/<int:measure_id>/diff/<int:a>/<int:b>")
-def diff(measure_id: int, a: int, b: int):
-    measure = _measure(measure_id)
-    db = get_session()
-    return diff_page(_pages(measure), lambda number: measures.revision(db, measure, number),
-                     a, b, lambda old, new: measures.compare(old, new, _describe(measure)),
-                     measures.last_revision_number(db, measure))
-
-
-@bp.get("/measures/<int:measure_id>/diff")
-def diff_from_form(measure_id: int):
-    return revision_pages.diff_from_form(_pages(_measure(measure_id)))
-
-
-@bp.post("/measures/<int:measure_id>/revert/<int:number>")
-@login_required
-def revert(measure_id: int, number: int):
-    measure = _measure(measure_id)
-    require(_may_edit(measure))
-
-    def bring_back(number: int, base: int | None):
-        return measures.revert(get_session(), measure, number, author=acting_user(),
-                               base_revision=base)
-
-    return revert_from_form(_pages(measure), bring_back, number, (measures.MeasureError,))
 
 
 # Import and export -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sqlmodel import select
 from practices import (
     discussions,
     endorsements,
+    measure_records,
     measures,
     organizations,
     policy,
@@ -103,7 +104,8 @@ def organization(slug: str):
         measures=measures.visible(db, user, organization=group),
         may_edit=profiles.may_edit(db, user, group),
         may_grant=policy.can_grant_managers(user),
-        deleted_measures=measures.deleted(db, group) if policy.can_grant_managers(user) else [],
+        deleted_measures=(measure_records.deleted(db, group)
+                          if policy.can_grant_managers(user) else []),
         managers=profiles.managers(db, group))
 
 

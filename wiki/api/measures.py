@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from practices import measures, organizations, policy, profiles, revisions
+from practices import measure_records, measures, organizations, policy, profiles, revisions
 from practices.models import Measure, Organization
 from wiki.api import bp
 from wiki.api.errors import ApiError
@@ -207,7 +207,7 @@ def delete_measure(measure_id: int):
     measure = load(measure_id)
     _may_edit(measure)
     db = get_session()
-    measures.delete(db, measure, actor=acting_user())
+    measure_records.delete(db, measure, actor=acting_user())
     db.commit()
     return current_app.response_class(status=204)
 
