@@ -77,6 +77,8 @@ def test_an_update_from_an_old_revision_gets_the_conflict_and_saves_nothing(clie
                       json={**NEW, "area_ha": 99, "base_revision": 1})
     body = assert_error(late, 409, "stale_revision")
     assert body["current"]["revision"] == 2 and body["current"]["area_ha"] == 150
+    listed = client.get("/api/v1/measures", headers=partner["manager"]).get_json()["items"]
+    assert [item["revision"] for item in listed] == [2]
     same = client.put(measure["url"], headers=partner["manager"],
                       json={**NEW, "area_ha": 150, "base_revision": 2})
     assert same.status_code == 200 and same.get_json()["revision"] == 2  # nothing changed

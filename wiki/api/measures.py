@@ -5,10 +5,10 @@ transitions, with the same tokens, permissions and errors as sheets."""
 from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import func, select
 
 from practices import measure_records, measures, organizations, policy, profiles, revisions
-from practices.models import Measure, Organization
+from practices.models import Measure, MeasureRevision, Organization
 from wiki.api import bp
 from wiki.api.errors import ApiError
 from wiki.api.schemas import (
@@ -30,7 +30,8 @@ TAGS = ("measures",)
 # Reading ---------------------------------------------------------------------------------
 
 
-def measure_out(db, measure: Measure, organization_slug: str) -> MeasureOut:
+def measure_out(db, measure: Measure, organization_slug: str,
+                revision: int | None = None) -> MeasureOut:
     return MeasureOut(
         **measures.snapshot(db, measure),
         id=measure.id,
@@ -40,7 +41,8 @@ def measure_out(db, measure: Measure, organization_slug: str) -> MeasureOut:
         estimated_per_mille_yr=measure.estimated_per_mille_yr,
         estimated_t_c_yr=measure.estimated_t_c_yr,
         estimate_note=measure.estimate_note,
-        revision=measures.last_revision_number(db, measure),
+        revision=revision if revision is not None
+        else measures.last_revision_number(db, measure),
         url=url_for("api.measure", measure_id=measure.id),
         html_url=url_for("measures.view", measure_id=measure.id),
     )
@@ -49,9 +51,11 @@ def measure_out(db, measure: Measure, organization_slug: str) -> MeasureOut:
 def _measure_list(rows: list[Measure]) -> MeasureList:
     db = get_session()
     slugs = dict(db.exec(select(Organization.id, Organization.slug)).all())
-    return MeasureList(
-        items=[measure_out(db, row, slugs.get(row.organization_id, "")) for row in rows]
-    )
+    numbers = dict(db.exec(select(MeasureRevision.measure_id, func.max(MeasureRevision.number))
+                           .group_by(MeasureRevision.measure_id)).all())  # one query, not N
+    return MeasureList(items=[
+        measure_out(db, row, slugs.get(row.organization_id, ""), numbers.get(row.id, 0))
+        for row in rows])
 
 
 def _organization(slug: str) -> Organization:
