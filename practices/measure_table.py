@@ -3,7 +3,10 @@
 The columns are the measure's field names. Multi-valued cells (sheets, baseline, practice,
 locations) separate values with ";"; locations are "latitude, longitude". A row with any
 problem is rejected as a whole, with "column: problem" lines; a dry run reports what would
-happen and writes nothing. An export re-imports (as new drafts).
+happen and writes nothing. An export re-imports (as new drafts): numbers are written in full
+(the shortest text that reads back as the same number), and a text cell that a spreadsheet
+would run as a formula (starting with =, +, -, @) is written after a "'", which the import
+takes off again.
 """
 
 import csv
@@ -16,11 +19,17 @@ from typing import Any
 from sqlmodel import Session
 
 from practices import measures
+from practices.importers.sources import SourceError
 from practices.importers.table import read_rows
 from practices.models import Measure, Organization, User
 
 SEPARATOR = ";"
 MULTIPLE = ("sheets", "baseline", "practice", "locations")
+FREE_TEXT = ("title", "soc_method")  # what people type; everything else is a code or number
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+EXTRA_COLUMNS = ("organization", "state", "estimated_t_c_yr", "estimated_per_mille_yr")
+XLSX_SHEET = "Measures"
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ def values_of(row: dict[str, Any]) -> dict[str, Any]:
         if name in MULTIPLE:
             parts = [part.strip() for part in text.split(SEPARATOR) if part.strip()]
             values[name] = [_point(part) for part in parts] if name == "locations" else parts
+        elif name in FREE_TEXT and text.startswith(QUOTE) and _looks_like_formula(text[1:]):
+            values[name] = text[1:]  # the quote an export put before a would-be formula
         else:
             values[name] = text
     return values
@@ -108,7 +119,8 @@ def import_rows(
     outcomes = []
     try:
         rows = list(read_rows(path))
-    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, OSError) as problem:
+    except (SourceError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError,
+            OSError) as problem:
         raise Unreadable(str(problem)) from None
     for number, row in rows:
         values = values_of(row)
@@ -140,46 +152,79 @@ def row_of(session: Session, measure: Measure) -> dict[str, str]:
     for name in COLUMN_NAMES:
         value = values.get(name)
         if name == "locations":
-            row[name] = f"{SEPARATOR} ".join(f"{lat:g}, {lon:g}" for lon, lat in value or [])
+            row[name] = f"{SEPARATOR} ".join(
+                f"{_plain(lat)}, {_plain(lon)}" for lon, lat in value or [])
         elif name in MULTIPLE:
             row[name] = f"{SEPARATOR} ".join(value or [])
-        elif isinstance(value, float):
-            row[name] = f"{value:g}"
+        elif name in FREE_TEXT:
+            row[name] = _inert(value or "")
         else:
-            row[name] = "" if value is None else str(value)
+            row[name] = _plain(value)
     return row
 
 
-def to_csv(session: Session, rows: list[Measure]) -> str:
-    handle = io.StringIO()
-    writer = csv.DictWriter(
-        handle,
-        fieldnames=(
-            *COLUMN_NAMES,
-            "organization",
-            "state",
-            "estimated_t_c_yr",
-            "estimated_per_mille_yr",
-        ),
-        lineterminator="\n",
-    )
-    writer.writeheader()
-    organizations: dict[int, str] = {}
-    for measure in rows:
-        if measure.organization_id not in organizations:
+def rows(session: Session, measures_: list[Measure]) -> list[dict[str, str]]:
+    """The export: the import's columns, then what the import ignores (organisation,
+    publication state, the estimate)."""
+    slugs: dict[int, str] = {}
+    table = []
+    for measure in measures_:
+        if measure.organization_id not in slugs:
             organization = session.get(Organization, measure.organization_id)
-            organizations[measure.organization_id] = organization.slug if organization else ""
-        writer.writerow(
-            {
-                **row_of(session, measure),
-                "organization": organizations[measure.organization_id],
-                "state": measure.state,
-                "estimated_t_c_yr": _plain(measure.estimated_t_c_yr),
-                "estimated_per_mille_yr": _plain(measure.estimated_per_mille_yr),
-            }
-        )
+            slugs[measure.organization_id] = organization.slug if organization else ""
+        table.append({
+            **row_of(session, measure),
+            "organization": slugs[measure.organization_id],
+            "state": measure.state,
+            "estimated_t_c_yr": _plain(measure.estimated_t_c_yr),
+            "estimated_per_mille_yr": _plain(measure.estimated_per_mille_yr),
+        })
+    return table
+
+
+def to_csv(session: Session, measures_: list[Measure]) -> str:
+    handle = io.StringIO()
+    writer = csv.DictWriter(handle, fieldnames=(*COLUMN_NAMES, *EXTRA_COLUMNS),
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(session, measures_))
     return handle.getvalue()
 
 
-def _plain(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def to_xlsx(session: Session, measures_: list[Measure]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = XLSX_SHEET
+    header = (*COLUMN_NAMES, *EXTRA_COLUMNS)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(rows(session, measures_), 2):
+        for column, name in enumerate(header, 1):
+            cell = sheet.cell(number, column, row[name])
+            cell.data_type = "s"  # text, always: openpyxl would take "=…" for a formula
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _inert(text: str) -> str:
+    return QUOTE + text if _looks_like_formula(text) else text
+
+
+def _looks_like_formula(text: str) -> bool:
+    """(Quotes of its own are looked through, so that "'=x" survives the round trip too.)"""
+    return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
+
+
+def _plain(value: Any) -> str:
+    """A number as the shortest text that reads back as the same number (no 1e+06 rounding)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)

@@ -8,7 +8,7 @@ default") and appends a MeasureRevision. Measures are drafts until a moderator p
 them; only published ones are public.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from practices import audit, carbon, policy, profiles, revisions
 from practices.carbon_levels import EstimateError
-from practices.diff import FieldChange, as_text, word_diff
+from practices.diff import FieldChange
 from practices.fields import N_
 from practices.models import (
     Measure,
@@ -29,6 +29,7 @@ from practices.models import (
     SheetStatus,
     User,
 )
+from practices.text import has_control_character
 from practices.vocab import region_of_country, vocabulary
 
 STATUSES = ("planned", "ongoing", "completed")
@@ -107,6 +108,12 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
     for name in ("land_use", "climate_zone", "soil_class", "soc_method"):
         values[name] = str(raw.get(name) or "").strip()[:300] or None
     values["soc_method"] = values["soc_method"] or ""
+    for name, codes in _codes().items():
+        if values[name] and values[name] not in codes:
+            errors[name] = N_("Choose a value from the list.")
+    for name in ("title", "soc_method"):
+        if name not in errors and has_control_character(values[name]):
+            errors[name] = N_("Remove the invisible control characters from this text.")
     values["edition"] = str(raw.get("edition") or "2019").strip()
     if values["edition"] not in ("2019", "2006"):
         errors["edition"] = N_("Choose the 2019 or the 2006 edition.")
@@ -118,9 +125,21 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
             else [str(part).strip() for part in levels]
         )
         values[name] = [level for level in levels if level]
+        if any(level not in _level_codes() for level in values[name]) or len(levels) > 10:
+            errors[name] = N_("Choose management levels from the list.")
     if errors:
         raise MeasureError(errors)
     return values
+
+
+def _codes() -> dict[str, Any]:
+    return {"land_use": carbon.LAND_USES, "climate_zone": vocabulary("ipcc_climate_zones"),
+            "soil_class": vocabulary("ipcc_soil_classes")}
+
+
+def _level_codes() -> set[str]:
+    return {term.code for land_use in carbon.LAND_USES
+            for group in carbon.management_levels(land_use, None) for term in group.terms}
 
 
 def _clean_sheets(session: Session, slugs: Sequence[str], errors: dict[str, str]) -> list[str]:
@@ -239,9 +258,11 @@ def revise(
     author: User | None,
     summary: str = "",
     base_revision: int | None = None,
+    reverted_from: int | None = None,
 ) -> MeasureRevision | None:
     """Save a new revision of the measure, or None when nothing changed; revisions.StaleEdit
-    if a revision was saved after `base_revision` (the one the editor started from)."""
+    if a revision was saved after `base_revision` (the one the editor started from).
+    `reverted_from`: the old revision whose values these are (a revert)."""
     if author is not None and not policy.can_edit_measure(
         author, measure, profiles.managed_ids(session, author)
     ):
@@ -252,8 +273,9 @@ def revise(
     if values == snapshot(session, measure):
         return None
     _apply(session, measure, values)
-    revision = _append(session, measure, values, author, summary)
-    audit.record(session, author, "measure.edit", measure, summary, revision=revision.number)
+    revision = _append(session, measure, values, author, summary, reverted_from)
+    audit.record(session, author, "measure.revert" if reverted_from else "measure.edit",
+                 measure, summary, revision=revision.number)
     return revision
 
 
@@ -276,7 +298,8 @@ def publish(session: Session, measure: Measure, *, actor: User) -> None:
 
 def unpublish(session: Session, measure: Measure, *, actor: User, reason: str = "") -> None:
     """Back to draft (a moderator's decision), e.g. when a published measure was wrong."""
-    if not policy.can_grant_managers(actor) or measure.state == MeasureState.DRAFT:
+    if (not policy.can_grant_managers(actor) or measure.state == MeasureState.DRAFT
+            or measure.is_deleted):
         raise PermissionError("Moderators return measures to draft.")
     measure.state = MeasureState.DRAFT
     audit.record(session, actor, "measure.return", measure, reason)
@@ -297,10 +320,11 @@ def _apply(session: Session, measure: Measure, values: dict[str, Any]) -> None:
 
 
 def _append(
-    session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str
+    session: Session, measure: Measure, values: dict[str, Any], author: User | None, summary: str,
+    reverted_from: int | None = None,
 ) -> MeasureRevision:
     return revisions.append(session, MeasureRevision, "measure_id", measure, values, author,
-                            summary)
+                            summary, reverted_from)
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -350,37 +374,28 @@ def visible(
     state: str | None = None,
 ) -> list[Measure]:
     """The measures this viewer may see (published ones, plus drafts they are entitled to)."""
-    query = select(Measure)
+    query = select(Measure).where(Measure.deleted_at.is_(None))
     if organization is not None:
         query = query.where(Measure.organization_id == organization.id)
     if state:
         query = query.where(Measure.state == state)
     managed = profiles.managed_ids(session, viewer)
-    rows = session.exec(query.order_by(Measure.start_year.desc(), func.lower(Measure.title)))
+    rows = session.exec(query.order_by(Measure.start_year.desc().nulls_last(),  # as SQLite
+                                        func.lower(Measure.title), Measure.id))
     return [row for row in rows if policy.can_view_measure(viewer, row, managed)]
 
 
 def history(session: Session, measure: Measure) -> list[MeasureRevision]:
-    return list(
-        session.exec(
-            select(MeasureRevision)
-            .where(MeasureRevision.measure_id == measure.id)
-            .order_by(MeasureRevision.number.desc())
-        )
-    )
+    return revisions.history(session, MeasureRevision, "measure_id", measure)
 
 
-def compare(old: MeasureRevision, new: MeasureRevision) -> list[FieldChange]:
-    return [
-        FieldChange(
-            name,
-            old.data.get(name),
-            new.data.get(name),
-            word_diff(as_text(old.data.get(name)), as_text(new.data.get(name))),
-        )
-        for name in FIELDS
-        if old.data.get(name) != new.data.get(name)
-    ]
+def revision(session: Session, measure: Measure, number: int) -> MeasureRevision | None:
+    return revisions.by_number(session, MeasureRevision, "measure_id", measure, number)
+
+
+def compare(old: MeasureRevision, new: MeasureRevision,
+            describe: Callable[[str, Any], str] | None = None) -> list[FieldChange]:
+    return revisions.compare(old, new, FIELDS, describe)
 
 
 def region(measure: Measure) -> str | None:

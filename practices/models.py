@@ -560,6 +560,7 @@ class OrganizationRevision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     edit_summary: str = Field(default="", max_length=300)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reverted_from: int | None = Field(default=None)  # the revision a revert brought back
 
 
 class MeasureState:
@@ -608,6 +609,11 @@ class Measure(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+    deleted_at: datetime | None = Field(default=None, index=True)  # deletes are soft
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class MeasureSheet(SQLModel, table=True):
@@ -632,3 +638,4 @@ class MeasureRevision(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     edit_summary: str = Field(default="", max_length=300)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reverted_from: int | None = Field(default=None)  # the revision a revert brought back

@@ -241,7 +241,9 @@ def can_grant_managers(user: User | None) -> bool:
 
 def can_view_measure(user: User | None, measure, managed: frozenset[int] = frozenset()) -> bool:
     """Published measures are public; drafts are seen by their organisation's managers and
-    members, and by moderators."""
+    members, and by moderators; deleted ones by moderators only (who may restore them)."""
+    if measure.is_deleted:
+        return _at_least(user, Role.MODERATOR)
     if measure.state == "published":
         return True
     if _at_least(user, Role.MODERATOR):
@@ -251,11 +253,15 @@ def can_view_measure(user: User | None, measure, managed: frozenset[int] = froze
 
 
 def can_edit_measure(user: User | None, measure, managed: frozenset[int] = frozenset()) -> bool:
-    return can_edit_profile(user, measure.organization_id, managed)
+    """Edit, revert, delete and submit: the organisation's managers and moderators (a
+    deleted measure is restored first)."""
+    return not measure.is_deleted and can_edit_profile(
+        user, measure.organization_id, managed)
 
 
 def can_publish_measure(user: User | None, measure) -> bool:
-    return _at_least(user, Role.MODERATOR) and measure.state != "published"
+    return (_at_least(user, Role.MODERATOR) and measure.state != "published"
+            and not measure.is_deleted)
 
 
 # One entry point -----------------------------------------------------------------------

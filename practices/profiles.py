@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from practices import audit, policy, revisions
-from practices.diff import FieldChange, as_text, word_diff
+from practices.diff import FieldChange
 from practices.fields import N_
 from practices.models import (
     College,
@@ -239,33 +239,43 @@ def revise(
     author: User | None,
     summary: str = "",
     base_revision: int | None = None,
+    reverted_from: int | None = None,
 ) -> OrganizationRevision | None:
     """Save the profile: a new revision and an audit event, or None when nothing changed.
     `base_revision` is the revision the editor started from (revisions.StaleEdit if another
-    was saved since)."""
+    was saved since); `reverted_from`, the old revision whose values these are."""
     if author is not None and not may_edit(session, author, organization):
         raise PermissionError("Only this organisation's managers and moderators edit it.")
     values = clean(session, raw)
     revisions.claim(session, organization)
     revisions.check_base(last_revision_number(session, organization), base_revision)
     before = snapshot(session, organization)
-    if not _revisions(session, organization) and any(before.values()):
+    if not history(session, organization) and any(before.values()):
         _append(session, organization, before, None, "")  # the state before profiles existed
     if values == before:
         return None
     _apply(session, organization, values)
-    revision = _append(session, organization, values, author, summary)
+    revision = _append(session, organization, values, author, summary, reverted_from)
     changed = sorted(name for name in PROFILE_FIELDS if values[name] != before[name])
     audit.record(
         session,
         author,
-        "organization.profile",
+        "organization.revert" if reverted_from else "organization.profile",
         organization,
         summary,
         revision=revision.number,
         fields=changed,
     )
     return revision
+
+
+def revert(session: Session, organization: Organization, number: int, *, author: User | None,
+           base_revision: int | None) -> OrganizationRevision | None:
+    """Bring back revision `number` as a new revision (None: it is the current content);
+    LookupError if there is no such revision, ProfileError if its values no longer pass."""
+    return revisions.revert(
+        revision(session, organization, number), number, base_revision,
+        lambda values, **how: revise(session, organization, values, author=author, **how))
 
 
 def _apply(session: Session, organization: Organization, values: dict[str, Any]) -> None:
@@ -291,9 +301,10 @@ def _append(
     values: dict[str, Any],
     author: User | None,
     summary: str,
+    reverted_from: int | None = None,
 ) -> OrganizationRevision:
     return revisions.append(session, OrganizationRevision, "organization_id", organization,
-                            values, author, summary)
+                            values, author, summary, reverted_from)
 
 
 def last_revision_number(session: Session, organization: Organization) -> int:
@@ -302,30 +313,16 @@ def last_revision_number(session: Session, organization: Organization) -> int:
                                  OrganizationRevision.organization_id, organization.id)
 
 
-def _revisions(session: Session, organization: Organization) -> list[OrganizationRevision]:
-    return list(
-        session.exec(
-            select(OrganizationRevision)
-            .where(OrganizationRevision.organization_id == organization.id)
-            .order_by(OrganizationRevision.number.desc())
-        )
-    )
-
-
 def history(session: Session, organization: Organization) -> list[OrganizationRevision]:
     """The profile's revisions, newest first."""
-    return _revisions(session, organization)
+    return revisions.history(session, OrganizationRevision, "organization_id", organization)
 
 
 def revision(
     session: Session, organization: Organization, number: int
 ) -> OrganizationRevision | None:
-    return session.exec(
-        select(OrganizationRevision).where(
-            OrganizationRevision.organization_id == organization.id,
-            OrganizationRevision.number == number,
-        )
-    ).first()
+    return revisions.by_number(session, OrganizationRevision, "organization_id", organization,
+                               number)
 
 
 def compare(
@@ -333,19 +330,8 @@ def compare(
     new: OrganizationRevision,
     describe: Callable[[str, Any], str] | None = None,
 ) -> list[FieldChange]:
-    """What changed between two profile revisions, word by word (practices.diff);
-    `describe` writes a value out (e.g. the label of a standing)."""
-    describe = describe or (lambda _name, value: as_text(value))
-    changes = []
-    for name in PROFILE_FIELDS:
-        before, after = old.data.get(name), new.data.get(name)
-        if before != after:
-            changes.append(
-                FieldChange(
-                    name, before, after, word_diff(describe(name, before), describe(name, after))
-                )
-            )
-    return changes
+    """What changed between two profile revisions (revisions.compare)."""
+    return revisions.compare(old, new, PROFILE_FIELDS, describe)
 
 
 # The directory ---------------------------------------------------------------------------

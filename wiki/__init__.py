@@ -20,6 +20,7 @@ from wiki import (
     input_guard,
     mail,  # noqa: F401  (sends notification e-mails after each commit)
     map,
+    measure_history,  # noqa: F401  (its routes join the measures blueprint)
     measures,
     notifications,
     operations,

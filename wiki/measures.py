@@ -1,9 +1,11 @@
-"""Measures in the field (issue 14): record, edit, submit, publish, history, import, export.
+"""Measures in the field (issue 14): record, edit, submit, publish, delete, history, diff,
+revert, import, export (CSV and XLSX, in the columns the import reads).
 
 An organisation's managers (and moderators) record measures at
 `/organizations/<slug>/measures/new`; each measure has a page at `/measures/<id>`.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -21,8 +23,17 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import select
 
-from practices import carbon, measure_table, measures, organizations, policy, profiles, revisions
-from practices.models import Measure, Organization, Sheet, SheetStatus, User
+from practices import (
+    carbon,
+    measure_records,
+    measure_table,
+    measures,
+    organizations,
+    policy,
+    profiles,
+    revisions,
+)
+from practices.models import Measure, Organization, Sheet, SheetStatus
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
@@ -31,13 +42,14 @@ from wiki.points import parse_points, show_points
 
 bp = Blueprint("measures", __name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organization(slug: str) -> Organization:
     return organizations.find(get_session(), Organization, slug) or abort(404)
 
 
-def _measure(measure_id: int) -> Measure:
+def visible_measure(measure_id: int) -> Measure:
     db = get_session()
     measure = db.get(Measure, measure_id)
     user = acting_user()
@@ -48,7 +60,18 @@ def _measure(measure_id: int) -> Measure:
     return measure
 
 
-def _may_edit(measure: Measure) -> bool:
+def _managed_organization(slug: str) -> Organization:
+    """The organisation, for its managers and moderators only (403 for others)."""
+    organization = _organization(slug)
+    require(profiles.may_edit(get_session(), acting_user(), organization))
+    return organization
+
+
+def _organization_of(measure: Measure) -> Organization:
+    return get_session().get(Organization, measure.organization_id)
+
+
+def may_edit_measure(measure: Measure) -> bool:
     user = acting_user()
     return policy.can_edit_measure(user, measure, profiles.managed_ids(get_session(), user))
 
@@ -125,43 +148,32 @@ def _defaults_from_sheet(slug: str) -> dict:
 @bp.route("/organizations/<slug>/measures/new", methods=["GET", "POST"])
 @login_required
 def new(slug: str):
-    organization = _organization(slug)
+    organization = _managed_organization(slug)
     db = get_session()
-    require(profiles.may_edit(db, acting_user(), organization))
     if request.method == "GET":
         values = {"status": "ongoing", "edition": "2019"}
         if request.args.get("sheet"):
             values.update(_defaults_from_sheet(request.args["sheet"]))
         return _render_form(organization, values, {})
-    values = _form_values()
-    try:
-        measure = measures.create(
-            db,
-            organization,
-            values,
-            author=acting_user(),
-            summary=request.form.get("edit_summary", ""),
-        )
-    except measures.MeasureError as refused:
-        db.rollback()
-        return _render_form(
-            organization, values, refused.errors, points_text=request.form.get("locations", "")
-        )
-    if request.form.get("action") == "submit":
-        measures.submit(db, measure, actor=acting_user())
-    db.commit()
-    flash(
-        _("The measure is saved as a draft.")
-        if measure.state == "draft"
-        else _("The measure is sent to the moderators."),
-        "success",
-    )
-    return redirect(url_for(".view", measure_id=measure.id), 303)
+
+    def save(values: dict, summary: str) -> Measure:
+        return measures.create(db, organization, values, author=acting_user(), summary=summary)
+
+    return _save_form(organization, None, save)
+
+
+@bp.get("/measures/")
+def measure_list():
+    """Every measure this reader may see, newest first, with the exports."""
+    db = get_session()
+    return render_template(
+        "measures/list.html", measures=measures.visible(db, acting_user()),
+        organizations={row.id: row for row in db.exec(select(Organization))})
 
 
 @bp.get("/measures/<int:measure_id>")
 def view(measure_id: int):
-    measure = _measure(measure_id)
+    measure = visible_measure(measure_id)
     db = get_session()
     result, note = measures.estimate(measure)
     user = acting_user()
@@ -172,9 +184,11 @@ def view(measure_id: int):
         note=note,
         organization=db.get(Organization, measure.organization_id),
         sheets=[sheet for sheet in measures.sheets_of(db, measure) if policy.can_view(user, sheet)],
-        may_edit=_may_edit(measure),
+        may_edit=may_edit_measure(measure),
         may_publish=policy.can_publish_measure(user, measure),
-        may_return=policy.can_grant_managers(user) and measure.state != "draft",
+        may_return=policy.can_grant_managers(user) and measure.state != "draft"
+        and not measure.is_deleted,
+        may_restore=measure.is_deleted and policy.can_grant_managers(user),
         level_label=carbon.level_label,
         lang=current_language(),
     )
@@ -183,47 +197,57 @@ def view(measure_id: int):
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(measure_id: int):
-    measure = _measure(measure_id)
-    require(_may_edit(measure))
+    measure = visible_measure(measure_id)
+    require(may_edit_measure(measure))
     db = get_session()
     organization = db.get(Organization, measure.organization_id)
     if request.method == "GET":
         return _render_form(organization, measures.snapshot(db, measure), {}, measure)
+
+    def save(values: dict, summary: str) -> Measure:
+        measures.revise(db, measure, values, author=acting_user(), summary=summary,
+                        base_revision=database_int(request.form.get("base_revision")))
+        return measure
+
+    return _save_form(organization, measure, save)
+
+
+def _save_form(organization: Organization, measure: Measure | None,
+               save: Callable[[dict, str], Measure]):
+    """The POST of the new and the edit form: save (and submit, when asked), or show the form
+    again with what was typed: with the fields' errors (422) or the conflict (409)."""
+    db = get_session()
     values = _form_values()
-    base = database_int(request.form.get("base_revision"))
+    typed_points = request.form.get("locations", "")
     try:
-        measures.revise(
-            db, measure, values, author=acting_user(), base_revision=base,
-            summary=request.form.get("edit_summary", ""),
-        )
+        saved = save(values, request.form.get("edit_summary", ""))
     except revisions.StaleEdit as stale:
         db.rollback()
         flash(_("Someone saved this measure while you were editing it (revision %(number)d). "
                 "Your version is below: compare it with the history, then save again to "
                 "replace theirs.", number=stale.current), "error")
-        return _render_form(organization, values, {}, measure,
-                            points_text=request.form.get("locations", ""),
+        return _render_form(organization, values, {}, measure, points_text=typed_points,
                             base_revision=stale.current, status=409)
     except measures.MeasureError as refused:
         db.rollback()
-        return _render_form(
-            organization,
-            values,
-            refused.errors,
-            measure,
-            points_text=request.form.get("locations", ""),
-        )
-    if request.form.get("action") == "submit" and measure.state == "draft":
-        measures.submit(db, measure, actor=acting_user())
+        return _render_form(organization, values, refused.errors, measure,
+                            points_text=typed_points)
+    if request.form.get("action") == "submit" and saved.state == "draft":
+        measures.submit(db, saved, actor=acting_user())
+        message = _("The measure is sent to the moderators.")
+    elif saved.state == "draft":
+        message = _("The measure is saved as a draft.")
+    else:
+        message = _("The measure is saved.")
     db.commit()
-    flash(_("The measure is saved."), "success")
-    return redirect(url_for(".view", measure_id=measure.id), 303)
+    flash(message, "success")
+    return redirect(url_for(".view", measure_id=saved.id), 303)
 
 
 @bp.post("/measures/<int:measure_id>/<any(submit, publish, return):action>")
 @login_required
 def transition(measure_id: int, action: str):
-    measure = _measure(measure_id)
+    measure = visible_measure(measure_id)
     db = get_session()
     user = acting_user()
     try:
@@ -247,30 +271,30 @@ def transition(measure_id: int, action: str):
     return redirect(url_for(".view", measure_id=measure.id), 303)
 
 
-@bp.get("/measures/<int:measure_id>/history")
-def history(measure_id: int):
-    measure = _measure(measure_id)
+@bp.post("/measures/<int:measure_id>/delete")
+@login_required
+def delete(measure_id: int):
+    measure = visible_measure(measure_id)
+    require(may_edit_measure(measure))
     db = get_session()
-    revisions = measures.history(db, measure)
-    authors = {
-        user.id: user
-        for user in db.exec(
-            select(User).where(
-                User.id.in_({revision.author_id for revision in revisions if revision.author_id})
-            )
-        )
-    }
-    changes = {
-        newer.number: measures.compare(older, newer)
-        for newer, older in zip(revisions, revisions[1:], strict=False)
-    }
-    return render_template(
-        "measures/history.html",
-        measure=measure,
-        revisions=revisions,
-        authors=authors,
-        changes=changes,
-    )
+    measure_records.delete(db, measure, actor=acting_user())
+    db.commit()
+    flash(_("The measure was deleted. A moderator can restore it."), "success")
+    return redirect(url_for("groups.organization", slug=_organization_of(measure).slug), 303)
+
+
+@bp.post("/measures/<int:measure_id>/restore")
+@login_required
+def restore(measure_id: int):
+    measure = visible_measure(measure_id)
+    db = get_session()
+    try:
+        measure_records.restore(db, measure, actor=acting_user())
+    except PermissionError:
+        abort(403)
+    db.commit()
+    flash(_("The measure was restored as a draft."), "success")
+    return redirect(url_for(".view", measure_id=measure.id), 303)
 
 
 # Import and export -------------------------------------------------------------------------
@@ -279,35 +303,16 @@ def history(measure_id: int):
 @bp.route("/organizations/<slug>/measures/import", methods=["GET", "POST"])
 @login_required
 def import_table(slug: str):
-    organization = _organization(slug)
+    organization = _managed_organization(slug)
     db = get_session()
-    require(profiles.may_edit(db, acting_user(), organization))
     if request.method == "GET":
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        )
+        return _import_page(organization)
     file = request.files.get("file")
-    if file is None or not file.filename:
-        flash(_("Choose a CSV or XLSX file."), "error")
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        ), 422
-    dry_run = request.form.get("dry_run") == "1"
-    suffix = Path(file.filename).suffix.lower()
+    suffix = Path(file.filename).suffix.lower() if file is not None and file.filename else ""
     if suffix not in (".csv", ".xlsx"):
         flash(_("Choose a CSV or XLSX file."), "error")
-        return render_template(
-            "measures/import.html",
-            organization=organization,
-            report=None,
-            columns=measure_table.COLUMNS,
-        ), 422
+        return _import_page(organization, status=422)
+    dry_run = request.form.get("dry_run") == "1"
     with TemporaryDirectory() as folder:
         path = Path(folder) / f"measures{suffix}"
         data = file.stream.read(MAX_IMPORT_BYTES + 1)
@@ -320,41 +325,43 @@ def import_table(slug: str):
             )
         except measure_table.Unreadable:
             flash(_("This file cannot be read as a CSV or XLSX table."), "error")
-            return render_template(
-                "measures/import.html",
-                organization=organization,
-                report=None,
-                columns=measure_table.COLUMNS,
-            ), 422
+            return _import_page(organization, status=422)
     if dry_run:
         db.rollback()
     else:
         db.commit()
-    return render_template(
-        "measures/import.html",
-        organization=organization,
-        report=report,
-        dry_run=dry_run,
-        columns=measure_table.COLUMNS,
-    )
+    return _import_page(organization, report=report, dry_run=dry_run)
 
 
-@bp.get("/organizations/<slug>/measures.csv")
-def export_organization(slug: str):
+def _import_page(organization: Organization, *, status: int = 200, report=None,
+                 dry_run: bool = False):
+    return render_template("measures/import.html", organization=organization, report=report,
+                           dry_run=dry_run, columns=measure_table.COLUMNS), status
+
+
+@bp.get("/organizations/<slug>/measures.<any(csv, xlsx):kind>")
+def export_organization(slug: str, kind: str):
     organization = _organization(slug)
-    return _csv(
+    return _export(
         measures.visible(get_session(), acting_user(), organization=organization),
-        f"measures-{organization.slug}.csv",
+        f"measures-{organization.slug}", kind,
     )
 
 
-@bp.get("/measures.csv")
-def export_all():
-    return _csv(measures.visible(get_session(), acting_user()), "measures.csv")
+@bp.get("/measures.<any(csv, xlsx):kind>")
+def export_all(kind: str):
+    return _export(measures.visible(get_session(), acting_user()), "measures", kind)
 
 
-def _csv(rows: list[Measure], name: str) -> Response:
-    text = measure_table.to_csv(get_session(), rows)
-    return Response(
-        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+def _export(rows: list[Measure], name: str, kind: str) -> Response:
+    """The measures this reader may see, in the columns the import reads (it re-imports)."""
+    db = get_session()
+    if kind == "xlsx":
+        data, mimetype = measure_table.to_xlsx(db, rows), XLSX
+    else:
+        data, mimetype = measure_table.to_csv(db, rows), "text/csv"
+    response = Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+    response.headers["Cache-Control"] = "private, no-cache"  # drafts differ per reader
+    response.vary.add("Cookie")
+    return response

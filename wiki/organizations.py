@@ -3,7 +3,8 @@
 `/colleges/<slug>` is the college page's contract (the discussion feature adds its threads).
 `/organizations/<slug>` is an organisation's profile ("stand", issue 14): standing, colleges,
 places, description, logo; its sheets, endorsements, discussions and measures. Its managers
-and moderators edit it at `/organizations/<slug>/edit`; history and diff show every change.
+and moderators edit it at `/organizations/<slug>/edit`; history and diff show every change,
+and any old revision can be brought back (as a new revision).
 """
 
 from flask import (
@@ -23,6 +24,7 @@ from sqlmodel import select
 from practices import (
     discussions,
     endorsements,
+    measure_records,
     measures,
     organizations,
     policy,
@@ -32,12 +34,20 @@ from practices import (
 )
 from practices.diff import as_text
 from practices.models import College, Organization, Upload, User
+from wiki import revision_pages
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 from wiki.rendering import render_body, term_label
+from wiki.revision_pages import (
+    RecordPages,
+    diff_page,
+    history_page,
+    record_pages,
+    revert_from_form,
+)
 from wiki.uploads import configured_store
 
 bp = Blueprint("groups", __name__)
@@ -94,6 +104,8 @@ def organization(slug: str):
         measures=measures.visible(db, user, organization=group),
         may_edit=profiles.may_edit(db, user, group),
         may_grant=policy.can_grant_managers(user),
+        deleted_measures=(measure_records.deleted(db, group)
+                          if policy.can_grant_managers(user) else []),
         managers=profiles.managers(db, group))
 
 
@@ -169,26 +181,51 @@ def _points_text(values: dict) -> str:
     return show_points(values.get("locations") or [])
 
 
+PROFILE_ENDPOINTS = {"view": ".organization", "history": ".profile_history",
+                     "compare": ".profile_diff_from_form", "diff": ".profile_diff",
+                     "revert": ".profile_revert"}
+
+
+def _profile_pages(group: Organization) -> RecordPages:
+    return record_pages(PROFILE_ENDPOINTS, {"slug": group.slug}, title=group.name,
+                        heading=_("History of the profile"), labels=PROFILE_FIELD_LABELS,
+                        may_revert=profiles.may_edit(get_session(), acting_user(), group))
+
+
+def _group(slug: str) -> Organization:
+    return organizations.find(get_session(), Organization, slug) or abort(404)
+
+
 @bp.get("/organizations/<slug>/history")
 def profile_history(slug: str):
-    db = get_session()
-    group = organizations.find(db, Organization, slug) or abort(404)
-    revisions = profiles.history(db, group)
-    authors = {user.id: user for user in db.exec(select(User).where(
-        User.id.in_({revision.author_id for revision in revisions if revision.author_id})))}
-    return render_template("organizations/history.html", group=group, revisions=revisions,
-                           authors=authors)
+    group = _group(slug)
+    return history_page(_profile_pages(group), profiles.history(get_session(), group))
 
 
-@bp.get("/organizations/<slug>/diff/<int:old>/<int:new>")
-def profile_diff(slug: str, old: int, new: int):
+@bp.get("/organizations/<slug>/diff/<int:a>/<int:b>")
+def profile_diff(slug: str, a: int, b: int):
     db = get_session()
-    group = organizations.find(db, Organization, slug) or abort(404)
-    before, after = profiles.revision(db, group, old), profiles.revision(db, group, new)
-    if before is None or after is None:
-        abort(404)
-    return render_template("organizations/diff.html", group=group, old=before, new=after,
-                           changes=profiles.compare(before, after, _describe))
+    group = _group(slug)
+    return diff_page(_profile_pages(group), lambda number: profiles.revision(db, group, number),
+                     a, b, lambda old, new: profiles.compare(old, new, _describe),
+                     profiles.last_revision_number(db, group))
+
+
+@bp.get("/organizations/<slug>/diff")
+def profile_diff_from_form(slug: str):
+    return revision_pages.diff_from_form(_profile_pages(_group(slug)))
+
+
+@bp.post("/organizations/<slug>/revert/<int:number>")
+@login_required
+def profile_revert(slug: str, number: int):
+    group = _editable(slug)
+
+    def bring_back(number: int, base: int | None):
+        return profiles.revert(get_session(), group, number, author=acting_user(),
+                               base_revision=base)
+
+    return revert_from_form(_profile_pages(group), bring_back, number, (profiles.ProfileError,))
 
 
 def _describe(name: str, value) -> str:

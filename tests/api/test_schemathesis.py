@@ -20,6 +20,7 @@ from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks
 from werkzeug.serving import make_server
 
+from practices import measures, profiles
 from practices.models import Role
 
 load_all_checks()
@@ -36,6 +37,9 @@ CROSS_FIELD_RULES = {
     # the carbon order and filter need a climate zone and a soil chosen as well
     "listPractices": {"sort", "meets_4_per_1000"},
     "searchPractices": {"sort", "meets_4_per_1000"},
+    # measures: the sheets must be published ones, the end year not before the start year
+    "createMeasure": {"sheets", "end_year"},
+    "updateMeasure": {"sheets", "end_year"},
 }
 DOMAIN_ANSWERS = {"estimateCarbon": {"no_ipcc_default"}}  # the tables have no default
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -67,15 +71,19 @@ def live_server(app, monkeypatch):
 
 
 @pytest.fixture
-def wiki_content(make_sheet, make_user, make_organization, make_college):
-    """A small wiki: published and draft sheets, an organisation and a college."""
+def wiki_content(session, make_sheet, make_user, make_organization, make_college):
+    """A small wiki: published and draft sheets, an organisation with a draft measure and a
+    college."""
     home = make_organization("Sahel partner")
     author = make_user(organization=home)
     college = make_college("Research", members=(author,))
     make_sheet("Zai pits", author=author, organization=home, agro_climatic_zones=["semi-arid"],
                practice_groups=["agroforestry"], countries=["BF"], body="Pits hold runoff.")
     make_sheet("Draft of the partner", author=author, organization=home, status="draft")
-    return {"home": home, "college": college}
+    measure = measures.create(session, home, {"title": "Zai in Yatenga", "sheets": ["zai-pits"]},
+                              author=None)
+    session.commit()
+    return {"home": home, "college": college, "measure": measure.id, "session": session}
 
 
 def checks_for(case, response) -> list:
@@ -96,9 +104,15 @@ def _domain_refusal(case, response) -> bool:
 
 
 def callers(who: str, make_user, make_token, content) -> dict[str, str]:
+    """No token, or a contributor of the organisation who manages it (so that the measures'
+    writes get past the permission check to the values)."""
     if who == "anonymous":
         return {}
-    return make_token(make_user(Role.CONTRIBUTOR, organization=content["home"]))
+    contributor = make_user(Role.CONTRIBUTOR, organization=content["home"])
+    profiles.grant_manager(content["session"], content["home"], contributor,
+                           actor=make_user(Role.MODERATOR))
+    content["session"].commit()
+    return make_token(contributor)
 
 
 def existing(content) -> dict[str, dict[str, str]]:
@@ -110,7 +124,11 @@ def existing(content) -> dict[str, dict[str, str]]:
             "getOrganization": {"slug": content["home"].slug},
             "getCollege": {"slug": content["college"].slug},
             "getVocabulary": {"name": "agro_climatic_zones"},
-            "listThreads": sheet, "startThread": sheet}
+            "listThreads": sheet, "startThread": sheet,
+            "listOrganizationMeasures": {"slug": content["home"].slug},
+            "createMeasure": {"slug": content["home"].slug},
+            **dict.fromkeys(("getMeasure", "updateMeasure", "transitionMeasure",
+                             "deleteMeasure"), {"measure_id": content["measure"]})}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "contributor"])
@@ -145,12 +163,15 @@ def test_generated_requests_conform(who, live_server, wiki_content, make_user, m
 
 def test_stateful_links_conform(live_server, wiki_content, make_user, make_token):
     """Follow the document's links (createPractice -> getPractice, listRevisions,
-    updatePractice, transitionPractice; startThread -> getThread, addComment) as a
-    contributor."""
+    updatePractice, transitionPractice; startThread -> getThread, addComment; createMeasure
+    -> getMeasure, updateMeasure, transitionMeasure, deleteMeasure) as a contributor who
+    manages the organisation."""
     headers = callers("contributor", make_user, make_token, wiki_content)
     schema = schemathesis.openapi.from_url(f"{live_server}/api/v1/openapi.json").include(
         operation_id=["createPractice", "getPractice", "listRevisions", "updatePractice",
-                      "transitionPractice", "startThread", "getThread", "addComment"])
+                      "transitionPractice", "startThread", "getThread", "addComment",
+                      "createMeasure", "getMeasure", "updateMeasure", "transitionMeasure",
+                      "deleteMeasure"])
     machine = schema.as_state_machine()
 
     class Scenario(machine):

@@ -4,8 +4,9 @@ Views stay thin: they read a validated request (Pydantic models in `schemas`, ch
 spectree), ask `practices.policy`, call a service in `practices/`, and answer with a model.
 Modules: `spec` (OpenAPI document, reference page), `errors` (the one error shape),
 `paging` (page/per_page and Link headers), `sheets` (sheets, revisions, transitions,
-search), `directory` (vocabularies, organisations, colleges, the caller's account), `imports`
-(start imports, follow import runs), `threads` (discussions of a sheet).
+search), `measures` (measures of organisations: read, write, review), `directory`
+(vocabularies, organisations, colleges, the caller's account), `imports` (start imports,
+follow import runs), `threads` (discussions of a sheet), `mapdata` (the map's layers).
 """
 
 import hashlib
@@ -78,7 +79,16 @@ def _writer_key() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from wiki.api import carbon, directory, imports, mapdata, sheets, spec, threads  # noqa: F401 - routes register on import
+    from wiki.api import (  # noqa: F401 - routes register on import
+        carbon,
+        directory,
+        imports,
+        mapdata,
+        measures,
+        sheets,
+        spec,
+        threads,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(spec.docs)

@@ -29,8 +29,9 @@ filters and permission rules as the web pages.
 * **Errors** are always JSON: `{"error": {"code": "...", "message": "...", "fields": {...}}}`.
 * **Pages**: lists take `page` and `per_page` (at most 100) and send `Link` headers
   (`first`, `prev`, `next`, `last`).
-* **Editing**: `PUT /practices/{slug}` needs the `base_revision` your edit started from;
-  if someone saved since, nothing is saved and the answer is 409 with the current revision.
+* **Editing**: `PUT /practices/{slug}` and `PUT /measures/{measure_id}` need the
+  `base_revision` your edit started from; if someone saved since, nothing is saved and the
+  answer is 409 with the current revision.
 * **Caching**: a sheet's detail has an `ETag`; send it back in `If-None-Match` to get
   `304 Not Modified` while it has not changed.
 * **Rate limits**: writes are limited per token and per address; over the limit the answer
@@ -97,6 +98,16 @@ SHEET_LINKS = {
     "SubmitPractice": {"operationId": "transitionPractice",
                        "parameters": {**SLUG_FROM_BODY, "transition": "submit"}},
 }
+MEASURE_FROM_BODY = {"measure_id": "$response.body#/id"}
+MEASURE_LINKS = {
+    "GetMeasure": {"operationId": "getMeasure", "parameters": MEASURE_FROM_BODY},
+    "UpdateMeasure": {"operationId": "updateMeasure", "parameters": MEASURE_FROM_BODY,
+                      "requestBody": {"title": "$response.body#/title",
+                                      "base_revision": "$response.body#/revision"}},
+    "SubmitMeasure": {"operationId": "transitionMeasure",
+                      "parameters": {**MEASURE_FROM_BODY, "transition": "submit"}},
+    "DeleteMeasure": {"operationId": "deleteMeasure", "parameters": MEASURE_FROM_BODY},
+}
 EXTRA = {
     "listPractices": {"200": {"headers": LINK_HEADER}},
     "searchPractices": {"200": {"headers": LINK_HEADER}},
@@ -114,6 +125,11 @@ EXTRA = {
                                 for key, operation in (("GetThread", "getThread"),
                                                        ("AddComment", "addComment"))}}},
     "startImport": {"202": {"headers": {"Location": {"schema": {"type": "string"}}}}},
+    "getMeasure": {"200": {"links": {key: MEASURE_LINKS[key]
+                                     for key in ("UpdateMeasure", "DeleteMeasure")}}},
+    "createMeasure": {"201": {"headers": {"Location": {"schema": {"type": "string"}}},
+                              "links": MEASURE_LINKS}},
+    "updateMeasure": {"200": {"links": {"GetMeasure": MEASURE_LINKS["GetMeasure"]}}},
 }
 PATH_PARAMETERS = {
     "slug": "The address of the sheet, organisation or college (e.g. zai-pits-burkina-faso)",
@@ -121,10 +137,11 @@ PATH_PARAMETERS = {
     "name": "A vocabulary name (e.g. agro_climatic_zones)",
     "run_id": "The number of an import run",
     "thread_id": "The number of a discussion thread",
-    "transition": "submit, publish, return or approve-edits",
+    "transition": "submit, publish, return (or, for sheets, approve-edits)",
+    "measure_id": "The number of a measure",
 }
 # Operations whose body may be left out (spectree marks every body required).
-OPTIONAL_BODIES = {"transitionPractice"}
+OPTIONAL_BODIES = {"transitionPractice", "transitionMeasure"}
 # Operations without a body whose 422 is their own (not spectree's validation error).
 OWN_422 = {"estimateCarbon"}
 # Parameters that spectree has no place for.

@@ -48,7 +48,10 @@ class MeasureOut(BaseModel):
     estimated_per_mille_yr: float | None
     estimated_t_c_yr: float | None
     estimate_note: str = Field(description="Why there is no estimate, e.g. No IPCC default")
-    url: str
+    revision: int = Field(description="The current revision: send it as `base_revision` "
+                                      "when you update the measure")
+    url: str = Field(description="The measure in the API")
+    html_url: str = Field(description="The measure's page")
 
 
 class MeasureList(BaseModel):
