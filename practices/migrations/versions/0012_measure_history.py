@@ -1,7 +1,7 @@
 """measures can be deleted (softly); reverts of profiles and measures say what they restored
 
-Revision ID: 0011_measure_history
-Revises: 0010_measures
+Revision ID: 0012_measure_history
+Revises: 0011_sheet_photos
 Create Date: 2026-12-05 18:05:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0011_measure_history"
-down_revision = "0010_measures"
+revision = "0012_measure_history"
+down_revision = "0011_sheet_photos"
 branch_labels = None
 depends_on = None
 
