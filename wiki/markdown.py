@@ -187,7 +187,11 @@ def _alignment_to_class(cell: Token) -> None:
 @cache
 def _parser() -> MarkdownIt:
     """Built once: the instance is only read afterwards, and all per-call state is in env."""
-    md = new_parser()
+    return new_rendering_parser()
+
+
+def new_rendering_parser(*, fast: bool = True) -> MarkdownIt:
+    md = new_parser(fast=fast)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.core.ruler.push("link_attributes", _attributes_rule)
     md.add_render_rule("wikilink_open", _render_wiki_link_open)

@@ -1,0 +1,211 @@
+"""Faster equivalents of markdown-it-py steps, for the wiki's parser (practices.markdown).
+
+Each replacement gives the same tokens as the step it replaces, on every input (the
+markdown-it-py CommonMark spec and hostile shapes are compared in
+tests/practices/test_markdown_speed.py); it only does less work to get there:
+
+- the inline tokenizer tries at each position only the rules that can start on the
+  character there, instead of every rule in turn (markdown-it-py calls ~15 functions on each
+  punctuation character of a paragraph);
+- a link destination is scanned by compiled regular expressions instead of character by
+  character ("[a](" * 250_000 spent two thirds of its time walking up to 32 nested
+  parentheses per "(").
+
+Rules this module does not know are tried at every position, as markdown-it-py does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import partial
+from types import SimpleNamespace
+
+from markdown_it import MarkdownIt, helpers, rules_inline
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers.parse_link_destination import _Result
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.footnote.index import footnote_inline, footnote_ref
+
+__all__ = ["speed_up", "starts_on"]
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+# What each stock inline rule checks first: on any other character it returns False at once.
+_STOCK_FIRST_CHARACTERS: dict[InlineRule, frozenset[str]] = {
+    rules_inline.newline: frozenset("\n"),
+    rules_inline.escape: frozenset("\\"),
+    rules_inline.backtick: frozenset("`"),
+    rules_inline.strikethrough.tokenize: frozenset("~"),
+    rules_inline.emphasis.tokenize: frozenset("_*"),
+    rules_inline.link: frozenset("["),
+    rules_inline.image: frozenset("!"),
+    rules_inline.autolink: frozenset("<"),
+    rules_inline.html_inline: frozenset("<"),
+    rules_inline.entity: frozenset("&"),
+    footnote_ref: frozenset("["),
+    footnote_inline: frozenset("^"),
+}
+
+
+def starts_on(characters: Iterable[str]):
+    """Declares the characters an inline rule of ours can match on (it returns False on any
+    other), so that the tokenizer calls it only there."""
+    known = frozenset(characters)
+
+    def declare(rule: InlineRule) -> InlineRule:
+        rule.first_characters = known  # type: ignore[attr-defined]
+        return rule
+
+    return declare
+
+
+def speed_up(md: MarkdownIt) -> None:
+    """Swap in the faster steps; call it once all rules and plugins are in place."""
+    fast = DispatchingParserInline()
+    fast.__dict__.update(md.inline.__dict__)
+    md.inline = fast
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        parseLinkDestination=parse_link_destination,
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
+
+
+# --- The inline tokenizer -----------------------------------------------------------------
+
+
+class DispatchingParserInline(ParserInline):
+    """ParserInline whose loops try, at each position, only the rules that can start on the
+    character found there (in the ruler's order, so the first rule to match is the same)."""
+
+    _dispatch_for: list | None = None
+    _dispatch: dict[str, tuple[InlineRule, ...]]
+
+    def _rules_at(self) -> dict[str, tuple[InlineRule, ...]]:
+        rules = self.ruler.getRules("")
+        if self._dispatch_for is not rules:  # the ruler was changed: start again
+            self._dispatch_for = rules
+            self._dispatch = {}
+        return self._dispatch
+
+    def _rules_for(self, table: dict, character: str) -> tuple[InlineRule, ...]:
+        found = table[character] = tuple(
+            rule for rule in self.ruler.getRules("") if self._may_start(rule, character))
+        return found
+
+    def _may_start(self, rule: InlineRule, character: str) -> bool:
+        if rule is rules_inline.text:
+            return self.terminator_re.match(character) is None
+        function = rule.func if isinstance(rule, partial) else rule  # footnote_ref is one
+        first = _STOCK_FIRST_CHARACTERS.get(function, getattr(rule, "first_characters", None))
+        return first is None or character in first
+
+    def skipToken(self, state: StateInline) -> None:
+        pos = state.pos
+        cache = state.cache
+        if pos in cache:
+            state.pos = cache[pos]
+            return
+        ok = False
+        if state.level < state.md.options["maxNesting"]:
+            table = self._rules_at()
+            character = state.src[pos]
+            rules = table.get(character)
+            if rules is None:
+                rules = self._rules_for(table, character)
+            for rule in rules:
+                # As markdown-it-py: the level limits recursion during look-ahead.
+                state.level += 1
+                ok = rule(state, True)
+                state.level -= 1
+                if ok:
+                    if state.pos <= pos:
+                        raise RuntimeError("inline rule didn't increment state.pos")
+                    break
+        else:
+            state.pos = state.posMax  # too much nesting: skip to the end of the paragraph
+        if not ok:
+            state.pos += 1
+        cache[pos] = state.pos
+
+    def tokenize(self, state: StateInline) -> None:
+        table = self._rules_at()
+        src = state.src
+        end = state.posMax
+        max_nesting = state.md.options["maxNesting"]
+        while state.pos < end:
+            pos = state.pos
+            ok = False
+            if state.level < max_nesting:
+                character = src[pos]
+                rules = table.get(character)
+                if rules is None:
+                    rules = self._rules_for(table, character)
+                for rule in rules:
+                    ok = rule(state, False)
+                    if ok:
+                        if state.pos <= pos:
+                            raise RuntimeError("inline rule didn't increment state.pos")
+                        break
+            if ok:
+                if state.pos >= end:
+                    break
+                continue
+            state.append_pending(src[state.pos])
+            state.pos += 1
+        if state.pending:
+            state.pushPending()
+
+
+# --- Link destinations ----------------------------------------------------------------
+
+MAX_PARENTHESES = 32  # markdown-it's limit on nested parentheses in a destination
+_PLAIN = r"[^\x00-\x20\x7f()\\]"
+_PLAIN_RUN = re.compile(f"{_PLAIN}+")
+# n more "(" with only plain characters before each: the nesting would pass the limit.
+_OPENINGS = [re.compile(f"(?:{_PLAIN}*+\\(){{{n}}}") for n in range(MAX_PARENTHESES + 2)]
+
+
+def parse_link_destination(string: str, pos: int, maximum: int) -> _Result:
+    """markdown_it.helpers.parseLinkDestination, with the same result on every input."""
+    if string.startswith("<", pos):
+        return helpers.parseLinkDestination(string, pos, maximum)
+    start = pos
+    result = _Result()
+    level = 0
+    while pos < maximum:
+        plain = _PLAIN_RUN.match(string, pos, maximum)
+        if plain is not None:
+            pos = plain.end()
+            if pos >= maximum:
+                break
+        character = string[pos]
+        if character == "(":
+            # Would the "(" here and the next ones reach the limit before anything else
+            # can close them? Then this is no destination (one C scan, not 32 Python steps).
+            if _OPENINGS[MAX_PARENTHESES + 1 - level].match(string, pos, maximum):
+                return result
+            level += 1
+            pos += 1
+        elif character == ")":
+            if level == 0:
+                break
+            level -= 1
+            pos += 1
+        elif character == "\\":
+            if pos + 1 < maximum:
+                if string[pos + 1] == " ":
+                    break
+                pos += 2
+            else:
+                pos += 1
+        else:  # a space or a control character
+            break
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
