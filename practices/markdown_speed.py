@@ -6,7 +6,11 @@ tests/practices/test_markdown_speed.py); it only does less work to get there:
 
 - the inline tokenizer tries at each position only the rules that can start on the
   character there, instead of every rule in turn (markdown-it-py calls ~15 functions on each
-  punctuation character of a paragraph);
+  punctuation character of a paragraph); the block tokenizer likewise tries at each line
+  only the rules that can start on the line's first character;
+- emphasis markers ("*", "_") are scanned and pushed without markdown-it-py's general
+  helpers (one character class look-up instead of four functions per neighbour, tokens
+  appended directly);
 - a link destination is scanned by compiled regular expressions instead of character by
   character ("[a](" * 250_000 spent two thirds of its time walking up to 32 nested
   parentheses per "(").
@@ -21,12 +25,16 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from types import SimpleNamespace
 
-from markdown_it import MarkdownIt, helpers, rules_inline
-from markdown_it.common.utils import unescapeAll
+from markdown_it import MarkdownIt, helpers, rules_block, rules_inline
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, unescapeAll
 from markdown_it.helpers.parse_link_destination import _Result
+from markdown_it.parser_block import ParserBlock
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
-from mdit_py_plugins.footnote.index import footnote_inline, footnote_ref
+from markdown_it.rules_inline.state_inline import Delimiter
+from markdown_it.token import Token
+from mdit_py_plugins.footnote.index import footnote_def, footnote_inline, footnote_ref
 
 __all__ = ["speed_up", "starts_on"]
 
@@ -49,6 +57,20 @@ _STOCK_FIRST_CHARACTERS: dict[InlineRule, frozenset[str]] = {
 }
 
 
+# The same for block rules, on the first character of a line after its indentation. The
+# others (table, code, lheading, paragraph) can start a block on any character.
+_STOCK_BLOCK_FIRST_CHARACTERS = {
+    rules_block.fence: frozenset("`~"),
+    rules_block.blockquote: frozenset(">"),
+    rules_block.hr: frozenset("*-_"),
+    rules_block.list_block: frozenset("*-+0123456789"),
+    rules_block.reference: frozenset("["),
+    rules_block.html_block: frozenset("<"),
+    rules_block.heading: frozenset("#"),
+    footnote_def: frozenset("["),
+}
+
+
 def starts_on(characters: Iterable[str]):
     """Declares the characters an inline rule of ours can match on (it returns False on any
     other), so that the tokenizer calls it only there."""
@@ -66,6 +88,10 @@ def speed_up(md: MarkdownIt) -> None:
     fast = DispatchingParserInline()
     fast.__dict__.update(md.inline.__dict__)
     md.inline = fast
+    md.inline.ruler.at("emphasis", emphasis)
+    fast_block = DispatchingParserBlock()
+    fast_block.__dict__.update(md.block.__dict__)
+    md.block = fast_block
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
         parseLinkDestination=parse_link_destination,
         parseLinkLabel=helpers.parseLinkLabel,
@@ -157,6 +183,120 @@ class DispatchingParserInline(ParserInline):
             state.pos += 1
         if state.pending:
             state.pushPending()
+
+
+# --- Emphasis ---------------------------------------------------------------------------
+
+_MARKER_RUNS = {"*": re.compile(r"\*+"), "_": re.compile("_+")}
+_CLASSES: dict[str, tuple[bool, bool]] = {}  # character -> (punctuation, white space)
+_CLASSES_KEPT = 4_096
+
+
+def _classes(character: str) -> tuple[bool, bool]:
+    found = _CLASSES.get(character)
+    if found is None:
+        if len(_CLASSES) >= _CLASSES_KEPT:
+            _CLASSES.clear()  # a body of many scripts must not grow this without end
+        code = ord(character)
+        found = _CLASSES[character] = (isMdAsciiPunct(code) or isPunctChar(character),
+                                       isWhiteSpace(code))
+    return found
+
+
+@starts_on("_*")
+def emphasis(state: StateInline, silent: bool) -> bool:
+    """markdown_it.rules_inline.emphasis.tokenize: each marker becomes a text token of its
+    own and a delimiter (rules_inline.emphasis.postProcess pairs them later)."""
+    if silent:
+        return False
+    src, start = state.src, state.pos
+    marker = src[start]
+    run = _MARKER_RUNS.get(marker)
+    if run is None:
+        return False
+    end = run.match(src, start, state.posMax).end()
+    length = end - start
+    # As StateInline.scanDelims: the ends of the text count as white space.
+    last_punctuation, last_space = _classes(src[start - 1] if start > 0 else " ")
+    next_punctuation, next_space = _classes(src[end] if end < state.posMax else " ")
+    left_flanking = not (next_space or (
+        next_punctuation and not (last_space or last_punctuation)))
+    right_flanking = not (last_space or (
+        last_punctuation and not (next_space or next_punctuation)))
+    split_word = marker == "*"
+    can_open = left_flanking and (split_word or not right_flanking or last_punctuation)
+    can_close = right_flanking and (split_word or not left_flanking or next_punctuation)
+    if state.pending:
+        state.pushPending()
+    tokens, delimiters, level, code = state.tokens, state.delimiters, state.level, ord(marker)
+    for _ in range(length):  # as state.push("text", "", 0), once per marker
+        token = Token("text", "", 0)
+        token.content = marker
+        token.level = level
+        tokens.append(token)
+        state.tokens_meta.append(None)
+        delimiters.append(Delimiter(code, length, len(tokens) - 1, -1, can_open, can_close))
+    state.pendingLevel = level
+    state.pos = end
+    return True
+
+
+# --- The block tokenizer ------------------------------------------------------------------
+
+
+class DispatchingParserBlock(ParserBlock):
+    """ParserBlock whose loop tries, at each line, only the rules that can start on the
+    line's first character (in the ruler's order, so the first rule to match is the same).
+    Rules called to end a paragraph, list or quote (the ruler's other chains) are unchanged."""
+
+    _dispatch_for: list | None = None
+    _dispatch: dict[str, tuple]
+
+    def _rules_for(self, character: str) -> tuple:
+        rules = self.ruler.getRules("")
+        if self._dispatch_for is not rules:  # the ruler was changed: start again
+            self._dispatch_for = rules
+            self._dispatch = {}
+        found = self._dispatch.get(character)
+        if found is None:
+            found = self._dispatch[character] = tuple(
+                rule for rule in rules
+                if character in _STOCK_BLOCK_FIRST_CHARACTERS.get(rule, character))
+        return found
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        line = startLine
+        max_nesting = state.md.options.maxNesting
+        has_empty_lines = False
+        src = state.src
+        while line < endLine:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= endLine:
+                break
+            if state.sCount[line] < state.blkIndent:
+                break  # the end of a nested block (quote or list)
+            if state.level >= max_nesting:
+                state.line = endLine  # too deep: skip the rest
+                break
+            first = state.bMarks[line] + state.tShift[line]
+            ok = False
+            for rule in self._rules_for(src[first:first + 1]):
+                ok = rule(state, line, endLine, False)
+                if ok:
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            if not ok:
+                raise RuntimeError("none of the block rules matched")
+            # As markdown-it-py: an empty line before this block makes the list loose.
+            state.tight = not has_empty_lines
+            line = state.line
+            if (line - 1) < endLine and state.isEmpty(line - 1):
+                has_empty_lines = True
+            if line < endLine and state.isEmpty(line):
+                has_empty_lines = True
+                line += 1
+                state.line = line
 
 
 # --- Link destinations ----------------------------------------------------------------
