@@ -23,7 +23,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from practices.markdown_speed import speed_up, starts_on
+from practices.markdown_speed import gc_paused, speed_up, starts_on
 from practices.slugs import slugify
 
 __all__ = ["is_safe_url", "new_parser", "plain_text", "wiki_link_targets"]
@@ -235,7 +235,8 @@ def _reading_parser() -> MarkdownIt:
 
 
 def parse(text: str) -> list[Token]:
-    return _reading_parser().parse(text, {})
+    with gc_paused():
+        return _reading_parser().parse(text, {})
 
 
 def wiki_link_targets(text: str) -> set[str]:
@@ -257,6 +258,7 @@ def all_tokens(tokens: Iterable[Token]):
 # --- Plain text -----------------------------------------------------------------------
 
 
+@gc_paused()
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body, for indexing and snippets: what a reader sees on
     the page, one line per paragraph, heading, list item or table row, without marks."""

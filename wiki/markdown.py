@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from practices.markdown import SAFE_URL_SCHEMES, all_tokens, new_parser, wiki_link_targets
+from practices.markdown_speed import gc_paused
 from practices.slugs import MAX_SLUG_LENGTH, slugify
 
 __all__ = ["Heading", "LinkTarget", "Rendered", "render_markdown", "wiki_link_targets"]
@@ -299,6 +300,7 @@ def _all_exist(slugs: frozenset[str]) -> dict[str, LinkTarget]:
     return {slug: LinkTarget(f"/practices/{slug}", "") for slug in slugs}
 
 
+@gc_paused()
 def render_markdown(text: str, *, resolve: Resolver = _all_exist) -> Rendered:
     """Render Markdown to sanitised HTML, with its table of contents and wiki links.
 
