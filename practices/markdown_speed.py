@@ -6,8 +6,9 @@ tests/practices/test_markdown_speed.py); it only does less work to get there:
 
 - the inline tokenizer tries at each position only the rules that can start on the
   character there, instead of every rule in turn (markdown-it-py calls ~15 functions on each
-  punctuation character of a paragraph); the block tokenizer likewise tries at each line
-  only the rules that can start on the line's first character;
+  punctuation character of a paragraph), and text on which no rule but `text` can start (a
+  table cell, a heading) becomes its text token at once; the block tokenizer likewise
+  tries at each line only the rules that can start on the line's first character;
 - the cyclic garbage collector is paused while a body is parsed (see `gc_paused`);
 - emphasis markers ("*", "_") are scanned and pushed without markdown-it-py's general
   helpers (one character class look-up instead of four functions per neighbour, tokens
@@ -37,6 +38,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 from mdit_py_plugins.footnote.index import footnote_def, footnote_inline, footnote_ref
 
 __all__ = ["gc_paused", "speed_up", "starts_on"]
@@ -72,6 +74,11 @@ _STOCK_BLOCK_FIRST_CHARACTERS = {
     rules_block.heading: frozenset("#"),
     footnote_def: frozenset("["),
 }
+
+
+# The stock pair rules (ruler2): on a paragraph that is one text token, they change nothing.
+_STOCK_PAIR_RULES = frozenset({rules_inline.link_pairs, rules_inline.strikethrough.postProcess,
+                               rules_inline.emphasis.postProcess, rules_inline.fragments_join})
 
 
 def starts_on(characters: Iterable[str]):
@@ -136,6 +143,40 @@ class DispatchingParserInline(ParserInline):
             self._dispatch = {}
         return self._dispatch
 
+    _plain_for: tuple | None = None
+    _plain: re.Pattern[str] | None = None
+
+    def _not_plain(self) -> re.Pattern[str] | None:
+        """Matches a character on which a rule other than `text` may start (None: any may)."""
+        rules, pairs = self.ruler.getRules(""), self.ruler2.getRules("")
+        if self._plain_for is None or self._plain_for[0] is not rules \
+                or self._plain_for[1] is not pairs:
+            self._plain_for, self._plain = (rules, pairs), self._not_plain_pattern(rules, pairs)
+        return self._plain
+
+    def _not_plain_pattern(self, rules, pairs) -> re.Pattern[str] | None:
+        if rules_inline.text not in rules or not _STOCK_PAIR_RULES.issuperset(pairs):
+            return None
+        characters: set[str] = set()
+        for rule in rules:
+            if rule is not rules_inline.text:
+                first = self._first_characters(rule)
+                if first is None:
+                    return None
+                characters |= first
+        ours = re.escape("".join(sorted(characters)))
+        return re.compile(f"[{ours}]|{self.terminator_re.pattern}")
+
+    def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
+        not_plain = self._not_plain()
+        if src and not_plain is not None and not_plain.search(src) is None:
+            # What the text rule and the pair rules would make of it, in one step.
+            token = Token("text", "", 0)
+            token.content = src
+            tokens.append(token)
+            return tokens
+        return super().parse(src, md, env, tokens)
+
     def _rules_for(self, table: dict, character: str) -> tuple[InlineRule, ...]:
         found = table[character] = tuple(
             rule for rule in self.ruler.getRules("") if self._may_start(rule, character))
@@ -144,9 +185,13 @@ class DispatchingParserInline(ParserInline):
     def _may_start(self, rule: InlineRule, character: str) -> bool:
         if rule is rules_inline.text:
             return self.terminator_re.match(character) is None
-        function = rule.func if isinstance(rule, partial) else rule  # footnote_ref is one
-        first = _STOCK_FIRST_CHARACTERS.get(function, getattr(rule, "first_characters", None))
+        first = self._first_characters(rule)
         return first is None or character in first
+
+    @staticmethod
+    def _first_characters(rule: InlineRule) -> frozenset[str] | None:
+        function = rule.func if isinstance(rule, partial) else rule  # footnote_ref is one
+        return _STOCK_FIRST_CHARACTERS.get(function, getattr(rule, "first_characters", None))
 
     def skipToken(self, state: StateInline) -> None:
         pos = state.pos
