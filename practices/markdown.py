@@ -6,7 +6,8 @@ plain text of a body (what the search index reads). HTML rendering and sanitisin
 `wiki.markdown`.
 
 Hostile bodies: every rule here is linear in its input, and the configuration neutralises
-the shapes on which markdown-it itself spends most (see `_punctuation_run_rule`):
+the shapes on which markdown-it itself spends most (see `_punctuation_run_rule`);
+practices.markdown_speed swaps in faster equivalents of markdown-it-py's own steps.
 bench/pathological_bench.py measures each shape.
 """
 

@@ -3,6 +3,7 @@ steps give: the same tokens, the same HTML, the same plain text, on the CommonMa
 markdown-it-py's fixtures, the hostile shapes of bench/pathological_bench.py and edge cases
 of the replaced link-destination scan."""
 
+import gc
 import json
 import random
 import runpy
@@ -11,9 +12,9 @@ from pathlib import Path
 import pytest
 from markdown_it import helpers
 
-from practices.markdown import new_parser
+from practices.markdown import new_parser, plain_text
 from practices.markdown_speed import MAX_PARENTHESES, parse_link_destination
-from wiki.markdown import LinkTarget, new_rendering_parser
+from wiki.markdown import LinkTarget, new_rendering_parser, render_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = json.loads((Path(__file__).parent / "data" / "markdown_inputs.json").read_text("utf-8"))
@@ -94,3 +95,15 @@ def test_link_destinations_scan_as_markdown_it_py():
                 theirs = helpers.parseLinkDestination(string, start, maximum)
                 assert (ours.ok, ours.pos, ours.str) == (theirs.ok, theirs.pos, theirs.str), (
                     string, start, maximum)
+
+
+def test_the_garbage_collector_runs_again_after_a_render():
+    assert render_markdown("**a** [[b]]").links == {"b"}
+    assert plain_text("*a* b") == "a b"
+    assert gc.isenabled()
+    gc.disable()  # one paused by someone else stays paused
+    try:
+        render_markdown("a")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
