@@ -44,6 +44,8 @@ from mdit_py_plugins.footnote.index import footnote_def, footnote_inline, footno
 __all__ = ["gc_paused", "speed_up", "starts_on"]
 
 InlineRule = Callable[[StateInline, bool], bool]
+# Tables by character (rules to try, character classes) start again past this size.
+CHARACTERS_KEPT = 4_096
 
 # What each stock inline rule checks first: on any other character it returns False at once.
 _STOCK_FIRST_CHARACTERS: dict[InlineRule, frozenset[str]] = {
@@ -178,6 +180,8 @@ class DispatchingParserInline(ParserInline):
         return super().parse(src, md, env, tokens)
 
     def _rules_for(self, table: dict, character: str) -> tuple[InlineRule, ...]:
+        if len(table) >= CHARACTERS_KEPT:
+            table.clear()  # bodies in many scripts must not grow it without end
         found = table[character] = tuple(
             rule for rule in self.ruler.getRules("") if self._may_start(rule, character))
         return found
@@ -254,13 +258,12 @@ class DispatchingParserInline(ParserInline):
 
 _MARKER_RUNS = {"*": re.compile(r"\*+"), "_": re.compile("_+")}
 _CLASSES: dict[str, tuple[bool, bool]] = {}  # character -> (punctuation, white space)
-_CLASSES_KEPT = 4_096
 
 
 def _classes(character: str) -> tuple[bool, bool]:
     found = _CLASSES.get(character)
     if found is None:
-        if len(_CLASSES) >= _CLASSES_KEPT:
+        if len(_CLASSES) >= CHARACTERS_KEPT:
             _CLASSES.clear()  # a body of many scripts must not grow this without end
         code = ord(character)
         found = _CLASSES[character] = (isMdAsciiPunct(code) or isPunctChar(character),
@@ -324,6 +327,8 @@ class DispatchingParserBlock(ParserBlock):
             self._dispatch = {}
         found = self._dispatch.get(character)
         if found is None:
+            if len(self._dispatch) >= CHARACTERS_KEPT:
+                self._dispatch.clear()
             found = self._dispatch[character] = tuple(
                 rule for rule in rules
                 if character in _STOCK_BLOCK_FIRST_CHARACTERS.get(rule, character))
