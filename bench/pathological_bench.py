@@ -4,7 +4,8 @@
 
 Each shape is a body a user could save (the body limit is 200 kB; 1 MB is there to show the
 growth). Linear shapes keep the same ms/kB at every size; the target is a 1 MB body of any
-shape rendered and indexed in under a second on one core (under 1 ms/kB).
+shape rendered and indexed in under a second on one core (render + index under 1 ms/kB).
+README.md (Performance, Hostile Markdown) has the latest numbers and what is left.
 """
 
 import argparse

@@ -6,7 +6,8 @@ plain text of a body (what the search index reads). HTML rendering and sanitisin
 `wiki.markdown`.
 
 Hostile bodies: every rule here is linear in its input, and the configuration neutralises
-the shapes on which markdown-it itself spends most (see `_punctuation_run_rule`):
+the shapes on which markdown-it itself spends most (see `_punctuation_run_rule`);
+practices.markdown_speed swaps in faster equivalents of markdown-it-py's own steps.
 bench/pathological_bench.py measures each shape.
 """
 
@@ -23,6 +24,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from practices.markdown_speed import gc_paused, speed_up, starts_on
 from practices.slugs import slugify
 
 __all__ = ["is_safe_url", "new_parser", "plain_text", "wiki_link_targets"]
@@ -54,6 +56,7 @@ def is_safe_url(url: str) -> bool:
 MAX_WIKI_LINK_LENGTH = 300
 
 
+@starts_on("[")
 def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
     start = state.pos
     if not state.src.startswith("[[", start):
@@ -94,11 +97,13 @@ def _push_wiki_link(state: StateInline, slug: str, label: str, *, labelled: bool
 # and what they pair with depends on the run's length.
 PUNCTUATION_RUN = 32
 PUNCTUATION_TAIL = 16
-_RUN_CHARACTERS = re.escape("!\"#$%&'()+,-./:;<=>?@[]^{|}\\")
+_RUN_PUNCTUATION = "!\"#$%&'()+,-./:;<=>?@[]^{|}\\"
+_RUN_CHARACTERS = re.escape(_RUN_PUNCTUATION)
 _PUNCTUATION_RUN = re.compile(f"[{_RUN_CHARACTERS}]{{{PUNCTUATION_RUN},}}")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+@starts_on(_RUN_PUNCTUATION)
 def _punctuation_run_rule(state: StateInline, silent: bool) -> bool:
     run = _PUNCTUATION_RUN.match(state.src, state.pos, state.posMax)
     if run is None:
@@ -112,6 +117,7 @@ def _punctuation_run_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+@starts_on("[!")
 def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
     """A "[" (or "![") with no "]" after it in its paragraph opens no link, image, footnote
     or wiki link: it is text at once, instead of markdown-it looking for its end twenty
@@ -199,9 +205,12 @@ def _make_task(inline: Token) -> None:
 MAX_NESTING = 20
 
 
-def new_parser() -> MarkdownIt:
+def new_parser(*, fast: bool = True) -> MarkdownIt:
     """markdown-it as the wiki reads Markdown: CommonMark with tables, strikethrough,
-    footnotes, task lists and wiki links; raw HTML is text, unsafe link schemes are refused."""
+    footnotes, task lists and wiki links; raw HTML is text, unsafe link schemes are refused.
+
+    `fast=False` keeps markdown-it-py's own steps where practices.markdown_speed has faster
+    equivalents: the tests compare the two."""
     md = MarkdownIt(
         "commonmark",
         {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING},
@@ -215,6 +224,8 @@ def new_parser() -> MarkdownIt:
     md.inline.ruler.before("text", "punctuation_run", _punctuation_run_rule)
     md.inline.ruler.before("link", "wikilink", _wiki_link_rule)
     md.inline.ruler.before("wikilink", "unclosed_bracket", _unclosed_bracket_rule)
+    if fast:
+        speed_up(md)
     return md
 
 
@@ -225,7 +236,8 @@ def _reading_parser() -> MarkdownIt:
 
 
 def parse(text: str) -> list[Token]:
-    return _reading_parser().parse(text, {})
+    with gc_paused():
+        return _reading_parser().parse(text, {})
 
 
 def wiki_link_targets(text: str) -> set[str]:
@@ -247,6 +259,7 @@ def all_tokens(tokens: Iterable[Token]):
 # --- Plain text -----------------------------------------------------------------------
 
 
+@gc_paused()
 def plain_text(markdown: str) -> str:
     """Readable text of a Markdown body, for indexing and snippets: what a reader sees on
     the page, one line per paragraph, heading, list item or table row, without marks."""
