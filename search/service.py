@@ -373,8 +373,30 @@ class SearchService:
                         & snapshot.owned(searcher, "organization", scope.organization_id))
         return visible
 
-    def _compute(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
-                 scope: Scope) -> SearchPage:
+    def matching_ids(self, request: SearchRequest, user: User | None = None,
+                     limit: int | None = None) -> tuple[list[int], int] | None:
+        """The ids of every sheet this search finds for this reader (up to `limit`, in index
+        order) and how many there are, without ranking or facets (the map needs all of
+        them at once); None when the index cannot answer (the caller pages instead)."""
+        scope = scope_for(user)
+        ix, _notice = self._acquire()
+        if ix is None:
+            return None
+        try:
+            searcher = self._searcher(ix)
+            _key, snapshot = self._snapshot_for(searcher)
+            matching = self._matching(searcher, snapshot, request, scope)[0]
+            docnums = docnums_of(matching)[:limit]
+            return [int(searcher.stored_fields(docnum)["id"]) for docnum in docnums], \
+                matching.bit_count()
+        except Exception:  # noqa: BLE001 - a damaged index must not give a 500
+            log.exception("search failed")
+            return None
+
+    def _matching(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
+                  scope: Scope) -> tuple[int, int, dict, object, int]:
+        """(the matching documents' mask, the mask before facet filters, each filter's mask,
+        the text query, the visible documents' mask)."""
         visible = self._visible(searcher, snapshot, scope)
         query = text_query(request.text)
         base = visible
@@ -382,7 +404,12 @@ class SearchService:
             base &= snapshot.query_mask(searcher, query)
         chosen = {facet: snapshot.facet_mask(facet, codes) for facet, codes in request.filters}
         base &= self._carbon_mask(searcher, snapshot, request)
-        matching = all_of(chosen.values(), base)
+        return all_of(chosen.values(), base), base, chosen, query, visible
+
+    def _compute(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
+                 scope: Scope) -> SearchPage:
+        matching, base, chosen, query, visible = self._matching(searcher, snapshot, request,
+                                                                scope)
         counts = {}
         for facet in FACETS:
             if facet == "status" and not scope.sees_unpublished:

@@ -9,7 +9,7 @@ on this page, as `country` is also a practice filter) to the organisations layer
 import gzip
 import json
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import (
@@ -17,13 +17,14 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
+from werkzeug.datastructures import MultiDict
 
-from practices import catalog, map_features, organizations, policy, profiles
+from practices import map_features, organizations, profiles
 from practices.models import College
 from practices.vocab import vocabulary
 from search import SearchRequest
@@ -32,12 +33,12 @@ from wiki import search_views
 from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
+from wiki.input_guard import database_int
 
 bp = Blueprint("map", __name__)
 
 # Beyond this many sheets the map stops and says so (the list beside it would be unusable).
 MAX_SHEETS_ON_MAP = 10_000
-MAX_SHEETS_LISTED = 1000
 CACHE_SIZE = 64
 
 
@@ -63,31 +64,29 @@ def organization_filters(args, prefix: str = "org_") -> map_features.Organizatio
         region=args.get(prefix + "region", "")[:40])
 
 
+LIST_PAGE = 100  # items of each list beside the map per page
+
+
 @bp.get("/map")
 def world_map():
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
-    user = acting_user()
-    db = get_session()
-    ids, total = matching_ids(search_request, user)
-    points, unlocated = catalog.map_points(db, ids[:MAX_SHEETS_LISTED])
-    located_sheets = {point.sheet.id: point.sheet for point in points
-                      if policy.can_view(user, point.sheet)}
     org_filters = organization_filters(request.args)
-    orgs = [feature["properties"] for feature in
-            map_features.organization_features(db, org_filters)]
-    measures = [feature["properties"] for feature in map_features.measure_features(
-        db, user, map_features.MeasureFilters())]
+    practices = layer_data("practices", request.args)
+    organizations_layer = layer_data("organizations", MultiDict(
+        {name: value for name, value in vars(org_filters).items() if value}))
+    measures_layer = layer_data("measures", MultiDict())
     practice_params = urlencode(replace(search_request, page=1).params(), doseq=True)
     org_params = {name: value for name, value in vars(org_filters).items() if value}  # the API's
     return render_template(
         "map.html", req=search_request,
-        sheets=sorted(located_sheets.values(), key=lambda sheet: sheet.title.lower()),
-        located=len(located_sheets), unlocated=unlocated, total=total,
-        capped=total > len(ids), list_params=practice_params,
-        organizations=_unique(orgs, "slug"), measures=_unique(measures, "id"),
+        lists=[_list_page("practices", practices), _list_page("organizations", organizations_layer),
+               _list_page("measures", measures_layer)],
+        located=len(practices.items), unlocated=practices.matched - len(practices.items),
+        total=practices.total, capped=practices.total > practices.matched,
+        list_params=practice_params,
         org_filters=org_filters, org_params=urlencode(org_params),
         chosen=_chosen_filters(search_request),
-        colleges=organizations.listing(db, College), standings=profiles.STANDINGS,
+        colleges=organizations.listing(get_session(), College), standings=profiles.STANDINGS,
         tile_url=current_app.config.get("MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("MAP_ATTRIBUTION") or "",
         layer=request.args.get("layer", ""),
@@ -96,14 +95,42 @@ def world_map():
                       for term in vocabulary("practice_groups")})
 
 
-def _unique(items: list[dict], key: str) -> list[dict]:
-    return list({item[key]: item for item in items}.values())
+@dataclass
+class ListPage:
+    """One page of a list beside the map: its items and the links to the pages around it."""
+
+    layer: str
+    items: list[dict]
+    count: int
+    first: int  # 1-based number of the first item shown
+    previous_url: str | None
+    next_url: str | None
+
+
+def _list_page(layer: str, data: "LayerData") -> ListPage:
+    parameter = f"list_{layer}"
+    page = max(1, min(database_int(request.args.get(parameter)) or 1,
+                      -(-len(data.items) // LIST_PAGE) or 1))
+    start = (page - 1) * LIST_PAGE
+
+    def url(number: int) -> str:
+        args = MultiDict(request.args)
+        args[parameter] = str(number)
+        args["layer"] = layer
+        return url_for("map.world_map", **args.to_dict(flat=False)) + f"#list-{layer}"
+
+    return ListPage(layer, data.items[start:start + LIST_PAGE], len(data.items), start + 1,
+                    url(page - 1) if page > 1 else None,
+                    url(page + 1) if start + LIST_PAGE < len(data.items) else None)
 
 
 def matching_ids(search_request: SearchRequest, user) -> tuple[list[int], int]:
     """The ids of the sheets the search page would list (for this reader), up to the cap."""
     service = search_views.service()
-    ids, page, total = [], 1, 0
+    found = service.matching_ids(search_request, user, MAX_SHEETS_ON_MAP)
+    if found is not None:
+        return found
+    ids, page, total = [], 1, 0  # the index is being rebuilt: page through the database
     while len(ids) < MAX_SHEETS_ON_MAP:
         result = service.search(replace(search_request, page=page, per_page=MAX_PER_PAGE), user)
         total = result.total
@@ -130,55 +157,80 @@ def _chosen_filters(search_request: SearchRequest) -> list[tuple[str, str, str]]
 # GeoJSON layers, cached per data generation -------------------------------------------------
 
 
-def layer_features(layer: str, args) -> dict:
-    """The FeatureCollection of one layer for this request's viewer and filters."""
-    db = get_session()
-    user = acting_user()
+@dataclass
+class LayerData:
+    """One layer as sent (JSON and its gzip) and as listed beside the map."""
+
+    body: bytes
+    gzipped: bytes
+    items: list[dict]  # one per sheet, organisation or measure, in name order
+    matched: int = 0  # practices: the sheets the search found, located or not (up to the cap)
+    total: int = 0  # practices: all the sheets the search found
+
+
+def _filters(layer: str, args):
+    """The layer's filters in a canonical form (the cache's key: the page and the API agree)."""
     if layer == "practices":
         params = {key: values for key, values in args.to_dict(flat=False).items()
-                  if key != "layer"}
-        ids, _total = matching_ids(SearchRequest.from_params(params), user)
+                  if key != "layer" and not key.startswith(("list_", "org_"))}
+        return replace(SearchRequest.from_params(params), page=1)
+    if layer == "organizations":
+        return organization_filters(args, "")
+    return map_features.MeasureFilters(
+        organization=args.get("organization", "")[:80], country=args.get("country", "")[:2],
+        status=args.get("status", "")[:20], region=args.get("region", "")[:40])
+
+
+def _compute(layer: str, filters) -> LayerData:
+    db = get_session()
+    user = acting_user()
+    matched = total = 0
+    if layer == "practices":
+        ids, total = matching_ids(filters, user)
+        matched = len(ids)
         features = map_features.practice_features(db, ids, user)
+        key = "slug"
     elif layer == "organizations":
-        features = map_features.organization_features(db, organization_filters(args, ""))
-    elif layer == "measures":
-        features = map_features.measure_features(db, user, map_features.MeasureFilters(
-            organization=args.get("organization", "")[:80], country=args.get("country", "")[:2],
-            status=args.get("status", "")[:20], region=args.get("region", "")[:40]))
+        features = map_features.organization_features(db, filters)
+        key = "slug"
     else:
+        features = map_features.measure_features(db, user, filters)
+        key = "id"
+    body = json.dumps(map_features.collection(features), separators=(",", ":")).encode()
+    items = list({feature["properties"][key]: feature["properties"]
+                  for feature in features}.values())  # features come in name order
+    return LayerData(body, gzip.compress(body, 6), items, matched, total)
+
+
+def layer_data(layer: str, args) -> LayerData:
+    """Anonymous readers share one cached answer per layer, filters and data generation;
+    signed-in members (who may see drafts) get theirs computed afresh."""
+    if layer not in map_features.LAYERS:
         abort(400)
-    return map_features.collection(features)
+    filters = _filters(layer, args)
+    if acting_user() is not None:
+        return _compute(layer, filters)
+    key = (layer, filters, map_features.generation(get_session()))
+    cache = current_app.extensions.setdefault("map_cache", OrderedDict())
+    entry = cache.get(key)
+    if entry is None:
+        entry = cache[key] = _compute(layer, filters)
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return entry
 
 
 def cached_layer(layer: str, args) -> Response:
-    """Anonymous readers share one cached, gzipped answer per layer, filters and generation;
-    signed-in members (who may see drafts) get theirs computed afresh."""
-    db = get_session()
-    key = (layer, tuple(sorted(args.items(multi=True))), map_features.generation(db))
-    cache = current_app.extensions.setdefault("map_cache", OrderedDict())
-    entry = cache.get(key) if acting_user() is None else None
-    if entry is None:
-        body = json.dumps(layer_features(layer, args), separators=(",", ":")).encode()
-        entry = (body, gzip.compress(body, 5))
-        if acting_user() is None:
-            cache[key] = entry
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
+    """The GeoJSON of a layer: gzipped for clients that accept it (compressed once)."""
+    data = layer_data(layer, args)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(data.gzipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
     else:
-        cache.move_to_end(key)
-    response = Response(entry[0], mimetype="application/geo+json")
-    g.map_gzip = entry[1]  # swapped in by compress_layer, after the API checked the answer
+        response = Response(data.body, mimetype="application/geo+json")
     response.headers["Vary"] = "Accept-Encoding, Cookie, Authorization"
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate" \
         if acting_user() else "public, max-age=60"
-    return response
-
-
-def compress_layer(response: Response) -> Response:
-    """The cached gzip of a layer, for clients that accept it."""
-    body = g.pop("map_gzip", None)
-    if body is not None and response.status_code == 200 \
-            and "gzip" in request.headers.get("Accept-Encoding", ""):
-        response.set_data(body)
-        response.headers["Content-Encoding"] = "gzip"
     return response

@@ -48,13 +48,26 @@
     return root;
   }
 
-  function dot(className, title) {
-    return L.divIcon({className: "map-dot " + className, iconSize: [16, 16], html: ""});
+  var dotIcons = {};
+  function dot(className) {  // one icon object per class, shared by every marker
+    if (!dotIcons[className]) {
+      dotIcons[className] = L.divIcon({className: "map-dot " + className, iconSize: [16, 16],
+                                       html: ""});
+    }
+    return dotIcons[className];
   }
 
+  // Tens of thousands of markers: clustered, added in one call per layer and in chunks
+  // (the page stays responsive meanwhile); popups are built only when opened.
+  var pending = [];
   function cluster(className) {
+    var done;
+    pending.push(new Promise(function (resolve) { done = resolve; }));
     return L.markerClusterGroup({
-      showCoverageOnHover: false, spiderfyOnMaxZoom: true, maxClusterRadius: 40,
+      chunkedLoading: true, chunkInterval: 100, chunkDelay: 10,
+      chunkProgress: function (processed, total) { if (processed === total) done(); },
+      showCoverageOnHover: false, spiderfyOnMaxZoom: true, maxClusterRadius: 50,
+      removeOutsideVisibleBounds: true,
       iconCreateFunction: function (group) {
         var count = document.createElement("span");
         count.textContent = group.getChildCount();
@@ -66,55 +79,97 @@
     });
   }
 
-  function load(layer, params, build) {
+  function load(layer, params) {
     var url = data.features + "?layer=" + layer + (params ? "&" + params : "");
     return fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })
-      .then(function (collection) { collection.features.forEach(build); });
+      .then(function (collection) { return collection.features; });
   }
 
-  function latLng(feature) {
-    var c = feature.geometry.coordinates;
-    return [c[1], c[0]];
+  function latLng(c) { return [c[1], c[0]]; }
+
+  function ringCentre(ring) {
+    var lat = 0, lng = 0, n = ring.length - 1;
+    for (var i = 0; i < n; i++) { lng += ring[i][0]; lat += ring[i][1]; }
+    return [lat / n, lng / n];
   }
 
   var practices = cluster("marker-cluster--practices");
   var organizations = cluster("marker-cluster--organizations");
-  var measures = L.featureGroup();
+  var measurePoints = cluster("marker-cluster--measures");
+  var areas = L.featureGroup();
+  var measures = L.layerGroup([measurePoints, areas]);
   var bounds = L.latLngBounds([]);
+  var canvas = L.canvas({padding: 0.2});
 
-  function add(group, marker, where) {
-    group.addLayer(marker);
+  function lazyPopup(marker, make) {
+    marker.bindPopup(function () { return make(); });
+    return marker;
+  }
+
+  function practiceMarker(f) {
+    var p = f.properties;
+    var where = latLng(f.geometry.coordinates);
     bounds.extend(where);
+    return lazyPopup(L.marker(where, {icon: dot("map-dot--practice " + colourClass(p.group)),
+                                      title: p.name, alt: p.name, keyboard: false}),
+      function () {
+        return popup(p.name, groupLabels[p.group] || "", "/practices/" + encodeURIComponent(p.slug));
+      });
+  }
+
+  function organizationMarker(f) {
+    var p = f.properties;
+    var where = latLng(f.geometry.coordinates);
+    bounds.extend(where);
+    return lazyPopup(L.marker(where, {icon: dot("map-dot--organization map-dot--" + (p.standing || "none")),
+                                      title: p.name, alt: p.name, keyboard: false}),
+      function () {
+        return popup(p.name, standingLabels[p.standing] || "",
+                     "/organizations/" + encodeURIComponent(p.slug));
+      });
+  }
+
+  function measurePopup(p) {
+    return function () {
+      return popup(p.name, p.area_ha ? p.area_ha + " " + data.labelHa : "", "/measures/" + p.id);
+    };
+  }
+
+  function measureMarker(f, where) {
+    var p = f.properties;
+    bounds.extend(where);
+    var radius = Math.max(5, Math.min(30, 3 * Math.sqrt(Math.sqrt(p.area_ha || 1))));
+    return lazyPopup(L.circleMarker(where, {radius: radius, className: "map-measure",
+                                            renderer: canvas, color: "#7a3e00", weight: 2,
+                                            fillColor: "#e39a2d", fillOpacity: 0.45}),
+                     measurePopup(p));
+  }
+
+  function addMeasures(features) {
+    var points = [];
+    features.forEach(function (f) {
+      if (f.geometry.type === "Polygon") {
+        var ring = f.geometry.coordinates[0];
+        areas.addLayer(lazyPopup(L.polygon(ring.map(latLng), {className: "map-area",
+                                                               renderer: canvas}),
+                                 measurePopup(f.properties)));
+        // The area's centre in the clusters too: a small area stays findable when zoomed out.
+        points.push(measureMarker(f, ringCentre(ring)));
+      } else {
+        points.push(measureMarker(f, latLng(f.geometry.coordinates)));
+      }
+    });
+    measurePoints.addLayers(points);
   }
 
   var loads = [
-    load("practices", data.practiceParams, function (f) {
-      var p = f.properties;
-      var group = (p.practice_groups || [])[0] || "";
-      var marker = L.marker(latLng(f), {icon: dot("map-dot--practice " + colourClass(group)),
-                                         title: p.name, alt: p.name, keyboard: false});
-      marker.bindPopup(popup(p.name, (p.practice_groups || []).map(function (code) {
-        return groupLabels[code] || code; }).join(", "), "/practices/" + encodeURIComponent(p.slug)));
-      add(practices, marker, latLng(f));
+    load("practices", data.practiceParams).then(function (features) {
+      practices.addLayers(features.map(practiceMarker));
     }),
-    load("organizations", data.orgParams, function (f) {
-      var p = f.properties;
-      var marker = L.marker(latLng(f), {icon: dot("map-dot--organization map-dot--" + (p.standing || "none")),
-                                         title: p.name, alt: p.name, keyboard: false});
-      marker.bindPopup(popup(p.name, standingLabels[p.standing] || "",
-                             "/organizations/" + encodeURIComponent(p.slug)));
-      add(organizations, marker, latLng(f));
+    load("organizations", data.orgParams).then(function (features) {
+      organizations.addLayers(features.map(organizationMarker));
     }),
-    load("measures", "", function (f) {
-      var p = f.properties;
-      var radius = Math.max(5, Math.min(30, 3 * Math.sqrt(Math.sqrt(p.area_ha || 1))));
-      var circle = L.circleMarker(latLng(f), {radius: radius, className: "map-measure",
-                                              color: "#7a3e00", weight: 2, fillColor: "#e39a2d",
-                                              fillOpacity: 0.45});
-      circle.bindPopup(popup(p.name, p.area_ha ? p.area_ha + " " + data.labelHa : "",
-                             "/measures/" + p.id));
-      add(measures, circle, latLng(f));
-    })
+    load("measures", "").then(addMeasures)
   ];
 
   var overlays = {};
@@ -124,9 +179,19 @@
   practices.addTo(map);
   organizations.addTo(map);
   measures.addTo(map);
-  L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+  var layers = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+  layers.getContainer().setAttribute("aria-label", data.labelLayers);
+  var zoom = map.zoomControl.getContainer();
+  zoom.querySelector(".leaflet-control-zoom-in").setAttribute("title", data.labelZoomIn);
+  zoom.querySelector(".leaflet-control-zoom-in").setAttribute("aria-label", data.labelZoomIn);
+  zoom.querySelector(".leaflet-control-zoom-out").setAttribute("title", data.labelZoomOut);
+  zoom.querySelector(".leaflet-control-zoom-out").setAttribute("aria-label", data.labelZoomOut);
+
+  // Drawn: every layer's markers are in their clusters (chunked loading has finished).
   Promise.all(loads).then(function () {
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.2), {maxZoom: 6});
+    return Promise.all(pending);
+  }).then(function () {
     box.dataset.loaded = "true";
   });
 })();
