@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from practices import policy
-from practices.models import Revision, Sheet, User
+from practices.models import Revision, Sheet, SheetStatus, User
 from search.place import EARTH_RADIUS_KM, PlaceError, country_at, parse_point
 
 MAX_DISTANCE_KM = 500.0
@@ -29,6 +29,7 @@ class Evidence:
     sheet: Sheet
     distance_km: float
     same_country: bool
+    where: tuple[float, float] = (0.0, 0.0)  # the sheet's nearest location, (lon, lat)
 
 
 @dataclass
@@ -68,16 +69,14 @@ def zones_near(
     except PlaceError:
         country = None
     best: dict[str, dict[str, Evidence]] = {name: {} for name in ZONE_FIELDS}
-    for sheet, fields in _located_sheets(session):
-        if not policy.can_view(user, sheet):  # drafts stay with those who may read them
+    for sheet, fields in _located_sheets(session, user):
+        nearest = _nearest_location(lat, lon, fields["locations"] or [])
+        if nearest is None or nearest[0] > max_km:
             continue
-        nearest = _nearest_location(lat, lon, fields.get("locations") or [])
-        if nearest is None or nearest > max_km:
-            continue
-        same_country = country is not None and country in (fields.get("countries") or [])
+        same_country = country is not None and country in (fields["countries"] or [])
         for name, field_name in ZONE_FIELDS.items():
-            for code in fields.get(field_name) or []:
-                evidence = Evidence(str(code), sheet, nearest, same_country)
+            for code in fields[field_name] or []:
+                evidence = Evidence(str(code), sheet, nearest[0], same_country, nearest[1])
                 known = best[name].get(evidence.code)
                 if known is None or _rank(evidence) < _rank(known):
                     best[name][evidence.code] = evidence
@@ -89,25 +88,36 @@ def _rank(evidence: Evidence) -> tuple:
     return (not evidence.same_country, evidence.distance_km, evidence.code)
 
 
-def _located_sheets(session: Session):
-    """(sheet, current fields) of every live sheet; the caller applies the permissions."""
+READ_FIELDS = ("locations", "countries", *ZONE_FIELDS.values())
+
+
+def _located_sheets(session: Session, user: User | None):
+    """(sheet, the fields the lookup reads) of every live sheet with a location that this
+    reader may see. The database reads the few fields out of each revision's JSON; published
+    sheets (nearly all) need no further check, the others are checked one by one."""
     query = (
-        select(Sheet, Revision.fields)
+        select(Sheet, *(Revision.fields[name] for name in READ_FIELDS))
         .join(Revision, Revision.id == Sheet.current_revision_id)
         .where(Sheet.deleted_at.is_(None))
         .order_by(Sheet.id)
     )
-    for sheet, fields in session.exec(query):
-        if fields and fields.get("locations"):
-            yield sheet, fields
+    for sheet, *values in session.exec(query):
+        fields = dict(zip(READ_FIELDS, values, strict=True))
+        if not fields["locations"]:
+            continue
+        if sheet.status != SheetStatus.PUBLISHED and not policy.can_view(user, sheet):
+            continue  # drafts stay with those who may read them
+        yield sheet, fields
 
 
-def _nearest_location(lat: float, lon: float, locations) -> float | None:
-    """Distance to the nearest well-formed [lon, lat] pair, or None if there is none."""
-    distances = [
-        distance_km(lat, lon, point[1], point[0]) for point in locations if _is_point(point)
+def _nearest_location(lat: float, lon: float, locations) -> tuple[float, tuple] | None:
+    """(distance, [lon, lat]) of the nearest well-formed location, or None if there is none."""
+    found = [
+        (distance_km(lat, lon, point[1], point[0]), (point[0], point[1]))
+        for point in locations
+        if _is_point(point)
     ]
-    return min(distances, default=None)
+    return min(found, default=None)
 
 
 def _is_point(point) -> bool:

@@ -68,6 +68,9 @@
       chunkProgress: function (processed, total) { if (processed === total) done(); },
       showCoverageOnHover: false, spiderfyOnMaxZoom: true, maxClusterRadius: 50,
       removeOutsideVisibleBounds: true,
+      // Clusters for zooms 1-8 only (half the levels to compute): closer in, few markers
+      // are on screen and each is shown as itself.
+      disableClusteringAtZoom: 9,
       iconCreateFunction: function (group) {
         var count = document.createElement("span");
         count.textContent = group.getChildCount();
