@@ -153,8 +153,10 @@
     features.forEach(function (f) {
       if (f.geometry.type === "Polygon") {
         var ring = f.geometry.coordinates[0];
-        areas.addLayer(lazyPopup(L.polygon(ring.map(latLng), {className: "map-area",
-                                                               renderer: canvas}),
+        // Drawn on the canvas, where CSS classes do not reach: the colours are given here.
+        areas.addLayer(lazyPopup(L.polygon(ring.map(latLng), {renderer: canvas, weight: 2,
+                                                               color: "#7a3e00", fillColor: "#e39a2d",
+                                                               fillOpacity: 0.35}),
                                  measurePopup(f.properties)));
         // The area's centre in the clusters too: a small area stays findable when zoomed out.
         points.push(measureMarker(f, ringCentre(ring)));
