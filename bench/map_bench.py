@@ -111,8 +111,8 @@ def load_partners(url: str, organizations: int, measures: int) -> None:
                     "baseline": [], "practice": [], "edition": "2019", "soc_method": "",
                     "estimate_note": "",
                 }
-                if n % 10 == 0 and "area" in Measure.model_fields:
-                    row["area"] = [square(lon, lat, 0.05)]
+                if n % 10 == 0:
+                    row["boundary"] = [square(lon, lat, 0.05)]
                 rows.append(row)
                 revisions.append({"measure_id": n, "number": 1, "edit_summary": "bench",
                                   "data": {"title": row["title"]}})
@@ -199,17 +199,25 @@ def browser_rows(base: str, url: str, port: int, master: int) -> list[tuple]:
                 touch_generation(url)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
             cpu = server_cpu(master)
             started = time.perf_counter()
             page.goto(f"{base}/map")
             page.locator("[data-interactive-map][data-loaded]").wait_for(timeout=60_000)
             wall = (time.perf_counter() - started) * 1000
-            in_page = page.evaluate("performance.now()")
-            markers = page.evaluate(
-                "document.querySelectorAll('.leaflet-marker-icon, .map-measure').length")
+            marks = page.evaluate(
+                "Object.fromEntries(performance.getEntriesByType('mark')"
+                ".map(m => [m.name, Math.round(m.startTime)]))")
+            metrics = {item["name"]: item["value"] for item in
+                       cdp.send("Performance.getMetrics")["metrics"]} if cdp else {}
+            fetched = max(value for name, value in marks.items() if name.startswith("map-fetched"))
             rows.append((f"/map drawn in Chromium ({temperature})", wall,
                          (server_cpu(master) - cpu) * 1000, None, None,
-                         f"{markers} icons; {in_page:.0f} ms after navigation start"))
+                         f"drawn {marks['map-drawn']} ms after navigation start, the last "
+                         f"layer fetched at {fetched} ms; page's main-thread CPU "
+                         f"{metrics.get('TaskDuration', 0) * 1000:.0f} ms, of which script "
+                         f"{metrics.get('ScriptDuration', 0) * 1000:.0f} ms"))
             context.close()
         browser.close()
     page_html = timed_get(port, master, "/map")

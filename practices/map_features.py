@@ -45,25 +45,22 @@ def generation(session: Session) -> tuple:
 DIGITS = 4
 
 
-def _valid(point) -> bool:
-    try:
-        lon, lat = point
-        return -180 <= float(lon) <= 180 and -90 <= float(lat) <= 90
-    except (TypeError, ValueError):
-        return False
-
-
-def _feature(lon: float, lat: float, properties: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point",
-                     "coordinates": [round(float(lon), DIGITS), round(float(lat), DIGITS)]},
-        "properties": properties,
-    }
-
-
 def _points(locations, properties: dict) -> list[dict]:
-    return [_feature(lon, lat, properties) for lon, lat in locations or [] if _valid((lon, lat))]
+    """Point features of stored [lon, lat] pairs (checked when saved; checked again cheaply,
+    as imports and old rows may hold anything)."""
+    features = []
+    for point in locations or ():
+        if isinstance(point, list) and len(point) == 2:
+            lon, lat = point
+            if isinstance(lon, int | float) and isinstance(lat, int | float) \
+                    and -180 <= lon <= 180 and -90 <= lat <= 90:
+                features.append({
+                    "type": "Feature",
+                    "geometry": {"type": "Point",
+                                 "coordinates": [round(lon, DIGITS), round(lat, DIGITS)]},
+                    "properties": properties,
+                })
+    return features
 
 
 def collection(features: list[dict]) -> dict:

@@ -77,8 +77,12 @@ def world_map():
     measures_layer = layer_data("measures", MultiDict())
     practice_params = urlencode(replace(search_request, page=1).params(), doseq=True)
     org_params = {name: value for name, value in vars(org_filters).items() if value}  # the API's
+    layer_urls = {
+        layer: url_for("api.map_features") + f"?layer={layer}" + (f"&{params}" if params else "")
+        for layer, params in (("practices", practice_params), ("organizations",
+                              urlencode(org_params)), ("measures", ""))}
     return render_template(
-        "map.html", req=search_request,
+        "map.html", req=search_request, layer_urls=layer_urls,
         lists=[_list_page("practices", practices), _list_page("organizations", organizations_layer),
                _list_page("measures", measures_layer)],
         located=len(practices.items), unlocated=practices.matched - len(practices.items),

@@ -14,9 +14,12 @@
     L.tileLayer(data.tileUrl, {attribution: data.tileAttribution, maxZoom: 18}).addTo(map);
   }
   fetch(data.countries).then(function (r) { return r.json(); }).then(function (geojson) {
-    var outlines = L.geoJSON(geojson, {interactive: false, className: "map-country"});
+    // On a canvas (no SVG element per country); the colours of .map-country in wiki.css.
+    map.createPane("countries").style.zIndex = 350;  // above tiles, under every marker
+    var outlines = L.geoJSON(geojson, {interactive: false, renderer: L.canvas({pane: "countries"}),
+                                       style: {fillColor: "#f6f3ea", fillOpacity: 1,
+                                               color: "#a9a290", weight: 1}});
     outlines.addTo(map);
-    outlines.bringToBack();
   });
 
   function labels(name) {
@@ -82,10 +85,13 @@
     });
   }
 
-  function load(layer, params) {
-    var url = data.features + "?layer=" + layer + (params ? "&" + params : "");
+  function load(layer) {
+    var url = data["url" + layer.charAt(0).toUpperCase() + layer.slice(1)];
     return fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })
-      .then(function (collection) { return collection.features; });
+      .then(function (collection) {
+        performance.mark("map-fetched-" + layer);  // for bench/map_bench.py
+        return collection.features;
+      });
   }
 
   function latLng(c) { return [c[1], c[0]]; }
@@ -168,13 +174,13 @@
   }
 
   var loads = [
-    load("practices", data.practiceParams).then(function (features) {
+    load("practices").then(function (features) {
       practices.addLayers(features.map(practiceMarker));
     }),
-    load("organizations", data.orgParams).then(function (features) {
+    load("organizations").then(function (features) {
       organizations.addLayers(features.map(organizationMarker));
     }),
-    load("measures", "").then(addMeasures)
+    load("measures").then(addMeasures)
   ];
 
   var overlays = {};
@@ -197,6 +203,7 @@
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.2), {maxZoom: 6});
     return Promise.all(pending);
   }).then(function () {
+    performance.mark("map-drawn");
     box.dataset.loaded = "true";
   });
 })();
