@@ -6,16 +6,11 @@ page's filters apply to the practices layer; standing, college and country (pref
 on this page, as `country` is also a practice filter) to the organisations layer.
 """
 
-import gzip
-import json
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
-    Response,
-    abort,
     current_app,
     render_template,
     request,
@@ -24,23 +19,18 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from practices import map_features, organizations, profiles
+from practices import organizations, profiles
 from practices.models import College
 from practices.vocab import vocabulary
 from search import SearchRequest
-from search.query import MAX_PER_PAGE
 from wiki import search_views
-from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
+from wiki.map_layers import LayerData, layer_data, organization_filters
 
 bp = Blueprint("map", __name__)
-
-# Beyond this many sheets the map stops and says so (the list beside it would be unusable).
-MAX_SHEETS_ON_MAP = 10_000
-CACHE_SIZE = 64
-
+LIST_PAGE = 100  # items of each list beside the map per page
 
 def _leaflet_folders() -> dict:
     import xstatic.pkg.leaflet
@@ -54,17 +44,6 @@ def _leaflet_folders() -> dict:
 def leaflet_file(package: str, filename: str):
     """Leaflet and its marker clusters, from the xstatic packages (no CDN)."""
     return send_from_directory(_leaflet_folders()[package], filename, max_age=86400)
-
-
-def organization_filters(args, prefix: str = "org_") -> map_features.OrganizationFilters:
-    return map_features.OrganizationFilters(
-        standing=args.get(prefix + "standing", "")[:40],
-        college=args.get(prefix + "college", "")[:80],
-        country=args.get(prefix + "country", "")[:2],
-        region=args.get(prefix + "region", "")[:40])
-
-
-LIST_PAGE = 100  # items of each list beside the map per page
 
 
 @bp.get("/map")
@@ -111,7 +90,7 @@ class ListPage:
     next_url: str | None
 
 
-def _list_page(layer: str, data: "LayerData") -> ListPage:
+def _list_page(layer: str, data: LayerData) -> ListPage:
     parameter = f"list_{layer}"
     page = max(1, min(database_int(request.args.get(parameter)) or 1,
                       -(-len(data.items) // LIST_PAGE) or 1))
@@ -128,23 +107,6 @@ def _list_page(layer: str, data: "LayerData") -> ListPage:
                     url(page + 1) if start + LIST_PAGE < len(data.items) else None)
 
 
-def matching_ids(search_request: SearchRequest, user) -> tuple[list[int], int]:
-    """The ids of the sheets the search page would list (for this reader), up to the cap."""
-    service = search_views.service()
-    found = service.matching_ids(search_request, user, MAX_SHEETS_ON_MAP)
-    if found is not None:
-        return found
-    ids, page, total = [], 1, 0  # the index is being rebuilt: page through the database
-    while len(ids) < MAX_SHEETS_ON_MAP:
-        result = service.search(replace(search_request, page=page, per_page=MAX_PER_PAGE), user)
-        total = result.total
-        ids += [hit.sheet_id for hit in result.hits]
-        if page >= result.pages or not result.hits:
-            break
-        page += 1
-    return ids[:MAX_SHEETS_ON_MAP], total
-
-
 def _chosen_filters(search_request: SearchRequest) -> list[tuple[str, str, str]]:
     """(facet title, value label, query string without that value) for each active filter."""
     chosen = []
@@ -158,83 +120,3 @@ def _chosen_filters(search_request: SearchRequest) -> list[tuple[str, str, str]]
     return chosen
 
 
-# GeoJSON layers, cached per data generation -------------------------------------------------
-
-
-@dataclass
-class LayerData:
-    """One layer as sent (JSON and its gzip) and as listed beside the map."""
-
-    body: bytes
-    gzipped: bytes
-    items: list[dict]  # one per sheet, organisation or measure, in name order
-    matched: int = 0  # practices: the sheets the search found, located or not (up to the cap)
-    total: int = 0  # practices: all the sheets the search found
-
-
-def _filters(layer: str, args):
-    """The layer's filters in a canonical form (the cache's key: the page and the API agree)."""
-    if layer == "practices":
-        params = {key: values for key, values in args.to_dict(flat=False).items()
-                  if key != "layer" and not key.startswith(("list_", "org_"))}
-        return replace(SearchRequest.from_params(params), page=1)
-    if layer == "organizations":
-        return organization_filters(args, "")
-    return map_features.MeasureFilters(
-        organization=args.get("organization", "")[:80], country=args.get("country", "")[:2],
-        status=args.get("status", "")[:20], region=args.get("region", "")[:40])
-
-
-def _compute(layer: str, filters) -> LayerData:
-    db = get_session()
-    user = acting_user()
-    matched = total = 0
-    if layer == "practices":
-        ids, total = matching_ids(filters, user)
-        matched = len(ids)
-        features = map_features.practice_features(db, ids, user)
-        key = "slug"
-    elif layer == "organizations":
-        features = map_features.organization_features(db, filters)
-        key = "slug"
-    else:
-        features = map_features.measure_features(db, user, filters)
-        key = "id"
-    body = json.dumps(map_features.collection(features), separators=(",", ":")).encode()
-    items = list({feature["properties"][key]: feature["properties"]
-                  for feature in features}.values())  # features come in name order
-    return LayerData(body, gzip.compress(body, 6), items, matched, total)
-
-
-def layer_data(layer: str, args) -> LayerData:
-    """Anonymous readers share one cached answer per layer, filters and data generation;
-    signed-in members (who may see drafts) get theirs computed afresh."""
-    if layer not in map_features.LAYERS:
-        abort(400)
-    filters = _filters(layer, args)
-    if acting_user() is not None:
-        return _compute(layer, filters)
-    key = (layer, filters, map_features.generation(get_session()))
-    cache = current_app.extensions.setdefault("map_cache", OrderedDict())
-    entry = cache.get(key)
-    if entry is None:
-        entry = cache[key] = _compute(layer, filters)
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
-    return entry
-
-
-def cached_layer(layer: str, args) -> Response:
-    """The GeoJSON of a layer: gzipped for clients that accept it (compressed once)."""
-    data = layer_data(layer, args)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(data.gzipped, mimetype="application/geo+json")
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(data.body, mimetype="application/geo+json")
-    response.headers["Vary"] = "Accept-Encoding, Cookie, Authorization"
-    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate" \
-        if acting_user() else "public, max-age=60"
-    return response

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from practices import measures, profiles
 from practices.models import AuditEvent, Measure, Organization, Role
+from wiki import map_layers
 
 NO_TILL = {
     "land_use": "cropland",
@@ -284,7 +285,7 @@ def test_geojson_features_equal_the_database(
     empty_tables(app.extensions["engine"])  # each example starts from an empty wiki
     # Ids restart after TRUNCATE, so an old generation could come back: a real wiki's ids
     # only grow (the cache's key), a test's do not.
-    app.extensions.pop("map_cache", None)
+    map_layers.forget(app)
     moderator = make_user(Role.MODERATOR)
     made = []
     for index, (org_standing, org_country, active, points) in enumerate(orgs):

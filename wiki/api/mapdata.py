@@ -13,7 +13,7 @@ from wiki.api.schemas import FeatureCollection, MapQuery, MeasureList, MeasureOu
 from wiki.api.spec import api_spec, responses
 from wiki.auth import acting_user
 from wiki.db import get_session
-from wiki.map import cached_layer
+from wiki.map_layers import cached_layer
 
 
 @bp.get("/map/features")
