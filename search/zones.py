@@ -8,7 +8,7 @@ checks and picks; nothing is selected for them.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -68,19 +68,24 @@ def zones_near(
         country = country_at(lat, lon)
     except PlaceError:
         country = None
+    # Evidence is first kept with the sheet's id; only the winners' sheets are loaded.
     best: dict[str, dict[str, Evidence]] = {name: {} for name in ZONE_FIELDS}
-    for sheet, fields in _located_sheets(session, user):
+    for sheet_id, fields in _located_sheets(session, user):
         nearest = _nearest_location(lat, lon, fields["locations"] or [])
         if nearest is None or nearest[0] > max_km:
             continue
         same_country = country is not None and country in (fields["countries"] or [])
         for name, field_name in ZONE_FIELDS.items():
             for code in fields[field_name] or []:
-                evidence = Evidence(str(code), sheet, nearest[0], same_country, nearest[1])
+                evidence = Evidence(str(code), sheet_id, nearest[0], same_country, nearest[1])
                 known = best[name].get(evidence.code)
                 if known is None or _rank(evidence) < _rank(known):
                     best[name][evidence.code] = evidence
-    found = {name: sorted(codes.values(), key=_rank) for name, codes in best.items()}
+    ids = {evidence.sheet for codes in best.values() for evidence in codes.values()}
+    sheets = {sheet.id: sheet for sheet in session.exec(select(Sheet).where(Sheet.id.in_(ids)))}
+    found = {name: sorted((replace(evidence, sheet=sheets[evidence.sheet])
+                           for evidence in codes.values()), key=_rank)
+             for name, codes in best.items()}
     return PointZones(lat, lon, country, max_km, found)
 
 
@@ -92,22 +97,25 @@ READ_FIELDS = ("locations", "countries", *ZONE_FIELDS.values())
 
 
 def _located_sheets(session: Session, user: User | None):
-    """(sheet, the fields the lookup reads) of every live sheet with a location that this
-    reader may see. The database reads the few fields out of each revision's JSON; published
-    sheets (nearly all) need no further check, the others are checked one by one."""
+    """(sheet id, the fields the lookup reads) of every live sheet with a location that this
+    reader may see. The database reads the few fields out of each revision's JSON, without
+    loading the sheets; published sheets (nearly all) need no further check, the others are
+    checked one by one."""
     query = (
-        select(Sheet, *(Revision.fields[name] for name in READ_FIELDS))
+        select(Sheet.id, Sheet.status, *(Revision.fields[name] for name in READ_FIELDS))
         .join(Revision, Revision.id == Sheet.current_revision_id)
         .where(Sheet.deleted_at.is_(None))
         .order_by(Sheet.id)
     )
-    for sheet, *values in session.exec(query):
+    for sheet_id, status, *values in session.exec(query):
         fields = dict(zip(READ_FIELDS, values, strict=True))
         if not fields["locations"]:
             continue
-        if sheet.status != SheetStatus.PUBLISHED and not policy.can_view(user, sheet):
+        if status != SheetStatus.PUBLISHED and not policy.can_view(
+            user, session.get(Sheet, sheet_id)
+        ):
             continue  # drafts stay with those who may read them
-        yield sheet, fields
+        yield sheet_id, fields
 
 
 def _nearest_location(lat: float, lon: float, locations) -> tuple[float, tuple] | None:
