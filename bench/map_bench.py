@@ -109,7 +109,7 @@ def load_partners(url: str, organizations: int, measures: int) -> None:
                     "country": rng.choice(countries), "locations": [[lon, lat]],
                     "area_ha": round(rng.uniform(1, 5000), 1), "start_year": 2020,
                     "baseline": [], "practice": [], "edition": "2019", "soc_method": "",
-                    "estimate_note": "",
+                    "estimate_note": "", "boundary": None,
                 }
                 if n % 10 == 0:
                     row["boundary"] = [square(lon, lat, 0.05)]

@@ -71,9 +71,9 @@
       chunkProgress: function (processed, total) { if (processed === total) done(); },
       showCoverageOnHover: false, spiderfyOnMaxZoom: true, maxClusterRadius: 50,
       removeOutsideVisibleBounds: true,
-      // Clusters for zooms 1-8 only (half the levels to compute): closer in, few markers
+      // Clusters for zooms 1-7 only (half the levels to compute): closer in, few markers
       // are on screen and each is shown as itself.
-      disableClusteringAtZoom: 9,
+      disableClusteringAtZoom: 8,
       iconCreateFunction: function (group) {
         var count = document.createElement("span");
         count.textContent = group.getChildCount();
@@ -107,51 +107,65 @@
   var measurePoints = cluster("marker-cluster--measures");
   var areas = L.featureGroup();
   var measures = L.layerGroup([measurePoints, areas]);
-  var bounds = L.latLngBounds([]);
   var canvas = L.canvas({padding: 0.2});
 
-  function lazyPopup(marker, make) {
-    marker.bindPopup(function () { return make(); });
-    return marker;
+  // One click handler per layer (not a popup bound to each of 40,000 markers): the marker
+  // carries its properties, the popup is built when it is opened.
+  function popupsOn(group, make) {
+    group.on("click", function (event) {
+      var target = event.layer || event.propagatedFrom;
+      if (!target || !target.item) return;
+      L.popup().setLatLng(target.getLatLng ? target.getLatLng() : event.latlng)
+        .setContent(make(target.item)).openOn(map);
+    });
+  }
+
+  function practicePopup(p) {
+    return popup(p.name, groupLabels[p.group] || "", "/practices/" + encodeURIComponent(p.slug));
+  }
+  function organizationPopup(p) {
+    return popup(p.name, standingLabels[p.standing] || "",
+                 "/organizations/" + encodeURIComponent(p.slug));
+  }
+  function measurePopup(p) {
+    return popup(p.name, p.area_ha ? p.area_ha + " " + data.labelHa : "", "/measures/" + p.id);
+  }
+
+  var south = 90, west = 180, north = -90, east = -180;
+  function extend(where) {
+    if (where[0] < south) south = where[0];
+    if (where[0] > north) north = where[0];
+    if (where[1] < west) west = where[1];
+    if (where[1] > east) east = where[1];
+  }
+
+  function marker(where, icon, p) {
+    extend(where);
+    var made = L.marker(where, {icon: icon, title: p.name, alt: p.name, keyboard: false});
+    made.item = p;
+    return made;
   }
 
   function practiceMarker(f) {
     var p = f.properties;
-    var where = latLng(f.geometry.coordinates);
-    bounds.extend(where);
-    return lazyPopup(L.marker(where, {icon: dot("map-dot--practice " + colourClass(p.group)),
-                                      title: p.name, alt: p.name, keyboard: false}),
-      function () {
-        return popup(p.name, groupLabels[p.group] || "", "/practices/" + encodeURIComponent(p.slug));
-      });
+    return marker(latLng(f.geometry.coordinates),
+                  dot("map-dot--practice " + colourClass(p.group)), p);
   }
 
   function organizationMarker(f) {
     var p = f.properties;
-    var where = latLng(f.geometry.coordinates);
-    bounds.extend(where);
-    return lazyPopup(L.marker(where, {icon: dot("map-dot--organization map-dot--" + (p.standing || "none")),
-                                      title: p.name, alt: p.name, keyboard: false}),
-      function () {
-        return popup(p.name, standingLabels[p.standing] || "",
-                     "/organizations/" + encodeURIComponent(p.slug));
-      });
-  }
-
-  function measurePopup(p) {
-    return function () {
-      return popup(p.name, p.area_ha ? p.area_ha + " " + data.labelHa : "", "/measures/" + p.id);
-    };
+    return marker(latLng(f.geometry.coordinates),
+                  dot("map-dot--organization map-dot--" + (p.standing || "none")), p);
   }
 
   function measureMarker(f, where) {
     var p = f.properties;
-    bounds.extend(where);
+    extend(where);
     var radius = Math.max(5, Math.min(30, 3 * Math.sqrt(Math.sqrt(p.area_ha || 1))));
-    return lazyPopup(L.circleMarker(where, {radius: radius, className: "map-measure",
-                                            renderer: canvas, color: "#7a3e00", weight: 2,
-                                            fillColor: "#e39a2d", fillOpacity: 0.45}),
-                     measurePopup(p));
+    var made = L.circleMarker(where, {radius: radius, renderer: canvas, color: "#7a3e00",
+                                      weight: 2, fillColor: "#e39a2d", fillOpacity: 0.45});
+    made.item = p;
+    return made;
   }
 
   function addMeasures(features) {
@@ -160,28 +174,33 @@
       if (f.geometry.type === "Polygon") {
         var ring = f.geometry.coordinates[0];
         // Drawn on the canvas, where CSS classes do not reach: the colours are given here.
-        areas.addLayer(lazyPopup(L.polygon(ring.map(latLng), {renderer: canvas, weight: 2,
-                                                               color: "#7a3e00", fillColor: "#e39a2d",
-                                                               fillOpacity: 0.35}),
-                                 measurePopup(f.properties)));
+        var area = L.polygon(ring.map(latLng), {renderer: canvas, weight: 2, color: "#7a3e00",
+                                                fillColor: "#e39a2d", fillOpacity: 0.35});
+        area.item = f.properties;
+        areas.addLayer(area);
         // The area's centre in the clusters too: a small area stays findable when zoomed out.
         points.push(measureMarker(f, ringCentre(ring)));
       } else {
         points.push(measureMarker(f, latLng(f.geometry.coordinates)));
       }
     });
-    measurePoints.addLayers(points);
+    measurePoints.addLayers(points, true);
   }
 
   var loads = [
     load("practices").then(function (features) {
-      practices.addLayers(features.map(practiceMarker));
+      practices.addLayers(features.map(practiceMarker), true);  // no event per marker
     }),
     load("organizations").then(function (features) {
-      organizations.addLayers(features.map(organizationMarker));
+      organizations.addLayers(features.map(organizationMarker), true);
     }),
     load("measures").then(addMeasures)
   ];
+
+  popupsOn(practices, practicePopup);
+  popupsOn(organizations, organizationPopup);
+  popupsOn(measurePoints, measurePopup);
+  popupsOn(areas, measurePopup);
 
   var overlays = {};
   overlays[data.labelPractices] = practices;
@@ -200,7 +219,8 @@
 
   // Drawn: every layer's markers are in their clusters (chunked loading has finished).
   Promise.all(loads).then(function () {
-    if (bounds.isValid()) map.fitBounds(bounds.pad(0.2), {maxZoom: 6});
+    if (south <= north) map.fitBounds(L.latLngBounds([south, west], [north, east]).pad(0.2),
+                                      {maxZoom: 6});
     return Promise.all(pending);
   }).then(function () {
     performance.mark("map-drawn");
