@@ -157,3 +157,17 @@ def test_manager_profile_measure_moderator_publishes_visitor_finds_it(partners_s
     page.locator(".measure-figures").get_by_role("link", name="Zai pits").click()
     expect(page).to_have_url(f"{base}/practices/zai-pits")
     assert problems == []
+
+
+def test_the_map_works_by_touch_on_a_phone(partners_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, locale="fr-FR")
+    phone = context.new_page()
+    phone.goto(f"{partners_server}/map?lang=fr")
+    phone.locator("[data-interactive-map][data-loaded]").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth - innerWidth") == 0
+    expect(phone.get_by_role("heading", name="Légende")).to_be_visible()
+    expect(phone.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoomer")
+    phone.locator(".leaflet-marker-icon.map-dot--practice").first.tap()
+    expect(phone.locator(".leaflet-popup-content")).to_contain_text("Zai pits")
+    context.close()
