@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("SECRET_KEY", "benchmark-secret-key-that-is-long-enough-for-checks")
 
 from search_bench import Corpus, load_database  # noqa: E402
-from serve_bench import free_port, get, start_server  # noqa: E402
+from serve_bench import free_port, get, reset_schema, start_server  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from practices import database, profiles  # noqa: E402
@@ -122,12 +122,7 @@ def load_partners(url: str, organizations: int, measures: int) -> None:
 
 
 def prepare(url: str, args, index_dir: str) -> None:
-    if url.startswith("postgresql"):
-        engine = database.make_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    reset_schema(url)
     database.upgrade(url)
     load_database(url, LocatedCorpus(args.sheets, seed=42))
     load_partners(url, args.organizations, args.measures)
