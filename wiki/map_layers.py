@@ -12,11 +12,13 @@ import shutil
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from flask import Response, abort, current_app, request
 
 from practices import map_features
+from practices.freshness import current_version
 from search import SearchRequest
 from search.query import MAX_PER_PAGE
 from wiki import search_views
@@ -66,11 +68,20 @@ def matching_ids(search_request: SearchRequest, user) -> tuple[list[int], int]:
 class LayerData:
     """One layer as sent (JSON and its gzip) and as listed beside the map."""
 
+    layer: str
     body: bytes
     gzipped: bytes
-    items: list[dict]  # one per sheet, organisation or measure, in name order
     matched: int = 0  # practices: the sheets the search found, located or not (up to the cap)
     total: int = 0  # practices: all the sheets the search found
+    known_items: list[dict] | None = None
+
+    @cached_property
+    def items(self) -> list[dict]:
+        """One per sheet, organisation or measure, in name order (read from the JSON only
+        when a page lists them: the API sends the gzip as it is)."""
+        if self.known_items is not None:
+            return self.known_items
+        return _items(self.layer, json.loads(self.body)["features"])
 
 
 def _filters(layer: str, args):
@@ -99,7 +110,8 @@ def _compute(layer: str, filters) -> LayerData:
     else:
         features = map_features.measure_features(db, user, filters)
     body = json.dumps(map_features.collection(features), separators=(",", ":")).encode()
-    return LayerData(body, gzip.compress(body, 6), _items(layer, features), matched, total)
+    return LayerData(layer, body, gzip.compress(body, 6), matched, total,
+                     _items(layer, features))
 
 
 def _items(layer: str, features: list[dict]) -> list[dict]:
@@ -118,7 +130,10 @@ def layer_data(layer: str, args) -> LayerData:
     filters = _filters(layer, args)
     if acting_user() is not None:
         return _compute(layer, filters)
-    key = (layer, filters, map_features.generation(get_session()))
+    db = get_session()
+    # The wiki's version (practices.freshness) holds the newest rows' times as well as ids:
+    # a wiki filled again from empty, whose ids repeat, does not get an old layer back.
+    key = (layer, filters, map_features.generation(db), current_version(db).stamp)
     cache = current_app.extensions.setdefault("map_cache", OrderedDict())
     entry = cache.get(key)
     if entry is None:
@@ -159,11 +174,10 @@ def _read_shared(path: Path, layer: str) -> "LayerData | None":
     header, _, gzipped = data.partition(b"\n")
     try:
         matched, total = (int(number) for number in header.split())
-        body = gzip.decompress(gzipped)
-        features = json.loads(body)["features"]
-    except (ValueError, OSError, EOFError, KeyError):
-        return None  # damaged: computed again and rewritten
-    return LayerData(body, gzipped, _items(layer, features), matched, total)
+        body = gzip.decompress(gzipped)  # its checksum catches a damaged file
+    except (ValueError, OSError, EOFError):
+        return None  # computed again and rewritten
+    return LayerData(layer, body, gzipped, matched, total)
 
 
 def _write_shared(path: Path, entry: "LayerData") -> None:
