@@ -17,6 +17,7 @@ from practices.models import Revision, Sheet, SheetStatus, User
 from search.place import EARTH_RADIUS_KM, PlaceError, country_at, parse_point
 
 MAX_DISTANCE_KM = 500.0
+KM_PER_DEGREE_OF_LATITUDE = 111.0  # a little under the true 111.2: the band errs wide
 # The two fields the calculator needs, keyed by the calculator's parameter names.
 ZONE_FIELDS = {"climate_zone": "ipcc_climate_zones", "soil_class": "ipcc_soil_classes"}
 
@@ -71,7 +72,7 @@ def zones_near(
     # Evidence is first kept with the sheet's id; only the winners' sheets are loaded.
     best: dict[str, dict[str, Evidence]] = {name: {} for name in ZONE_FIELDS}
     for sheet_id, fields in _located_sheets(session, user):
-        nearest = _nearest_location(lat, lon, fields["locations"] or [])
+        nearest = _nearest_location(lat, lon, fields["locations"] or [], max_km)
         if nearest is None or nearest[0] > max_km:
             continue
         same_country = country is not None and country in (fields["countries"] or [])
@@ -107,23 +108,29 @@ def _located_sheets(session: Session, user: User | None):
         .where(Sheet.deleted_at.is_(None))
         .order_by(Sheet.id)
     )
-    for sheet_id, status, *values in session.exec(query):
-        fields = dict(zip(READ_FIELDS, values, strict=True))
-        if not fields["locations"]:
-            continue
-        if status != SheetStatus.PUBLISHED and not policy.can_view(
-            user, session.get(Sheet, sheet_id)
-        ):
-            continue  # drafts stay with those who may read them
-        yield sheet_id, fields
+    rows = [(sheet_id, status, dict(zip(READ_FIELDS, values, strict=True)))
+            for sheet_id, status, *values in session.exec(query)]
+    unpublished = [sheet_id for sheet_id, status, fields in rows
+                   if status != SheetStatus.PUBLISHED and fields["locations"]]
+    # Anonymous readers see no unpublished sheet; others' rights are checked on the few
+    # unpublished sheets, loaded together.
+    readable = {sheet.id for sheet in session.exec(select(Sheet).where(
+        Sheet.id.in_(unpublished))) if policy.can_view(user, sheet)} \
+        if user is not None and unpublished else set()
+    for sheet_id, status, fields in rows:
+        if fields["locations"] and (status == SheetStatus.PUBLISHED or sheet_id in readable):
+            yield sheet_id, fields
 
 
-def _nearest_location(lat: float, lon: float, locations) -> tuple[float, tuple] | None:
-    """(distance, [lon, lat]) of the nearest well-formed location, or None if there is none."""
+def _nearest_location(lat: float, lon: float, locations, max_km: float = math.inf
+                      ) -> tuple[float, tuple] | None:
+    """(distance, [lon, lat]) of the nearest well-formed location within max_km, or None.
+    A location more than max_km north or south is out without the great-circle formula."""
+    band = max_km / KM_PER_DEGREE_OF_LATITUDE
     found = [
         (distance_km(lat, lon, point[1], point[0]), (point[0], point[1]))
         for point in locations
-        if _is_point(point)
+        if _is_point(point) and abs(point[1] - lat) <= band
     ]
     return min(found, default=None)
 
