@@ -224,10 +224,12 @@ def browser_rows(base: str, url: str, port: int, master: int) -> list[tuple]:
 def place_rows(port: int, master: int) -> list[tuple]:
     rows = []
     for path in ("/carbon?lat=12.37&lon=-1.53", "/place?zones=1&lat=48.85&lon=2.35"):
-        timed_get(port, master, path)  # the first loads the places' KD-tree
-        result = timed_get(port, master, path)
+        for _ in range(4):  # each worker loads the places' KD-tree on its first point
+            timed_get(port, master, path)
+        result = min((timed_get(port, master, path) for _ in range(3)),
+                     key=lambda one: one["cpu_ms"])
         rows.append((f"place finder {path.split('?')[0]}", result["wall_ms"], result["cpu_ms"],
-                     result["gzip_kb"], result["plain_kb"], ""))
+                     result["gzip_kb"], result["plain_kb"], "best of 3"))
     return rows
 
 
