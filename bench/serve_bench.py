@@ -50,13 +50,18 @@ def free_port(start: int, end: int) -> int:
     raise SystemExit(f"no free port between {start} and {end}")
 
 
-def prepare(url: str, sheets: int, index_dir: str) -> None:
+def reset_schema(url: str) -> None:
+    """An empty PostgreSQL schema (SQLite files are new anyway)."""
     if url.startswith("postgresql"):
         engine = database.make_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+
+
+def prepare(url: str, sheets: int, index_dir: str) -> None:
+    reset_schema(url)
     database.upgrade(url)
     load_database(url, Corpus(sheets, seed=42))
     env = {**os.environ, "DATABASE_URL": url, "SEARCH_INDEX_DIR": index_dir}

@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import measures, photos, policy, profiles
+from practices import photos, policy, profiles
 from practices.models import (
     AuditEvent,
     ChangeLogEntry,
     Measure,
     MeasureRevision,
+    MeasureState,
     Organization,
     OrganizationRevision,
     Revision,
     Sheet,
+    SheetStatus,
     User,
 )
 from practices.vocab import region_of_country
@@ -38,20 +40,27 @@ def generation(session: Session) -> tuple:
     )
 
 
-def _valid(point) -> bool:
-    try:
-        lon, lat = point
-        return -180 <= float(lon) <= 180 and -90 <= float(lat) <= 90
-    except (TypeError, ValueError):
-        return False
+# Coordinates to 4 decimals (about 11 m): plenty for a map of the world, and a third less
+# to send than the 6 decimals stored.
+DIGITS = 4
 
 
-def _feature(lon: float, lat: float, properties: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        "properties": properties,
-    }
+def _points(locations, properties: dict) -> list[dict]:
+    """Point features of stored [lon, lat] pairs (checked when saved; checked again cheaply,
+    as imports and old rows may hold anything)."""
+    features = []
+    for point in locations or ():
+        if isinstance(point, list) and len(point) == 2:
+            lon, lat = point
+            if isinstance(lon, int | float) and isinstance(lat, int | float) \
+                    and -180 <= lon <= 180 and -90 <= lat <= 90:
+                features.append({
+                    "type": "Feature",
+                    "geometry": {"type": "Point",
+                                 "coordinates": [round(lon, DIGITS), round(lat, DIGITS)]},
+                    "properties": properties,
+                })
+    return features
 
 
 def collection(features: list[dict]) -> dict:
@@ -61,40 +70,34 @@ def collection(features: list[dict]) -> dict:
 def practice_features(
     session: Session, sheet_ids: Sequence[int], viewer: User | None
 ) -> list[dict]:
-    """Each location of these sheets (already filtered by the search), with its groups."""
+    """Each location of these sheets (already filtered by the search), with its first group.
+
+    Only the two fields the map needs are read out of each revision's JSON, by the database;
+    the few unpublished sheets are checked against the viewer's rights one by one."""
     if not sheet_ids:
         return []
     query = (
-        select(Sheet, Revision.fields)
+        select(
+            Sheet.id, Sheet.slug, Sheet.title, Sheet.status, Sheet.cover_photo,
+            Revision.fields["locations"], Revision.fields[("practice_groups", 0)].as_string(),
+        )
         .join(Revision, Revision.id == Sheet.current_revision_id)
         .where(Sheet.id.in_(sheet_ids), Sheet.deleted_at.is_(None))
     )
     features = []
-    for sheet, fields in session.exec(query):
-        if not policy.can_view(viewer, sheet):
+    for sheet_id, slug, title, status, cover, locations, group in session.exec(query):
+        if status != SheetStatus.PUBLISHED and not policy.can_view(
+            viewer, session.get(Sheet, sheet_id)
+        ):
             continue
-        fields = fields or {}
-        properties = {
-            "kind": "practice",
-            "slug": sheet.slug,
-            "name": sheet.title,
-            "status": sheet.status,
-            "practice_groups": list(fields.get("practice_groups") or []),
-            "zones": list(fields.get("agro_climatic_zones") or []),
-            **_photo(sheet),
-        }
-        features += [
-            _feature(lon, lat, properties)
-            for lon, lat in fields.get("locations") or []
-            if _valid((lon, lat))
-        ]
+        properties = {"slug": slug, "name": title, "group": group or "", **_photo(cover)}
+        features += _points(locations, properties)
     return sorted(features, key=_order)
 
 
-def _photo(sheet: Sheet) -> dict:
+def _photo(cover: dict | None) -> dict:
     """The popup's thumbnail (issue 16): the upload name of the cover photo's smallest copy
     (served at /uploads/<name>), and its alt text."""
-    cover = sheet.cover_photo
     if not cover:
         return {}
     widths = cover.get("widths") or ()
@@ -111,7 +114,6 @@ class OrganizationFilters:
 
 
 def organization_features(session: Session, filters: OrganizationFilters) -> list[dict]:
-    colleges = profiles.college_map(session)
     rows = profiles.directory(
         session,
         profiles.DirectoryFilters(
@@ -123,17 +125,8 @@ def organization_features(session: Session, filters: OrganizationFilters) -> lis
     )
     features = []
     for row in rows:
-        properties = {
-            "kind": "organization",
-            "slug": row.slug,
-            "name": row.name,
-            "standing": row.standing,
-            "country": row.country,
-            "colleges": sorted(colleges.get(row.id, [])),
-        }
-        features += [
-            _feature(lon, lat, properties) for lon, lat in row.locations or [] if _valid((lon, lat))
-        ]
+        properties = {"slug": row.slug, "name": row.name, "standing": row.standing or ""}
+        features += _points(row.locations, properties)
     return sorted(features, key=_order)
 
 
@@ -146,43 +139,38 @@ class MeasureFilters:
 
 
 def measure_features(session: Session, viewer: User | None, filters: MeasureFilters) -> list[dict]:
-    organization = None
-    if filters.organization:
-        organization = session.exec(
-            select(Organization).where(Organization.slug == filters.organization)
-        ).first()
-        if organization is None:
-            return []
-    names = dict(session.exec(select(Organization.id, Organization.slug)).all())
-    features = []
-    for measure in measures.visible(session, viewer, organization=organization):
-        if not _measure_matches(measure, filters):
-            continue
-        properties = {
-            "kind": "measure",
-            "id": measure.id,
-            "name": measure.title,
-            "state": measure.state,
-            "status": measure.status,
-            "organization": names.get(measure.organization_id),
-            "area_ha": measure.area_ha,
-            "country": measure.country,
-            "estimated_t_c_yr": measure.estimated_t_c_yr,
-        }
-        features += [
-            _feature(lon, lat, properties)
-            for lon, lat in measure.locations or []
-            if _valid((lon, lat))
-        ]
-    return sorted(features, key=_order)
-
-
-def _measure_matches(measure: Measure, filters: MeasureFilters) -> bool:
-    return (
-        (not filters.country or measure.country == filters.country.upper())
-        and (not filters.status or measure.status == filters.status)
-        and (not filters.region or region_of_country(measure.country) == filters.region)
+    """Each point of the measures this viewer may see, and each drawn area as a Polygon."""
+    query = select(
+        Measure.id, Measure.title, Measure.area_ha, Measure.locations, Measure.boundary,
+        Measure.state, Measure.organization_id, Measure.country,
     )
+    if filters.organization:
+        query = query.join(Organization, Organization.id == Measure.organization_id).where(
+            Organization.slug == filters.organization)
+    if filters.country:
+        query = query.where(Measure.country == filters.country.upper())
+    if filters.status:
+        query = query.where(Measure.status == filters.status)
+    query = query.where(Measure.deleted_at.is_(None))  # a deleted measure is nowhere
+    if viewer is None:
+        query = query.where(Measure.state == MeasureState.PUBLISHED)
+    managed = profiles.managed_ids(session, viewer)
+    features = []
+    for row in session.exec(query):
+        if row.state != MeasureState.PUBLISHED and not policy.can_view_measure(
+            viewer, session.get(Measure, row.id), managed
+        ):
+            continue
+        if filters.region and region_of_country(row.country) != filters.region:
+            continue
+        properties = {"id": row.id, "name": row.title, "area_ha": row.area_ha}
+        features += _points(row.locations, properties)
+        if row.boundary:
+            features.append({"type": "Feature", "properties": properties,
+                             "geometry": {"type": "Polygon", "coordinates": [
+                                 [[round(lon, DIGITS), round(lat, DIGITS)] for lon, lat in ring]
+                                 for ring in row.boundary]}})
+    return sorted(features, key=_order)
 
 
 def _order(feature: dict) -> tuple:
@@ -190,5 +178,6 @@ def _order(feature: dict) -> tuple:
     return (
         properties["name"].lower(),
         str(properties.get("slug") or properties.get("id")),
+        feature["geometry"]["type"],
         feature["geometry"]["coordinates"],
     )

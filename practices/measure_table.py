@@ -1,9 +1,9 @@
 """Measures as a table (CSV or XLSX), one measure per row, for import and export.
 
 The columns are the measure's field names. Multi-valued cells (sheets, baseline, practice,
-locations) separate values with ";"; locations are "latitude, longitude". A row with any
-problem is rejected as a whole, with "column: problem" lines; a dry run reports what would
-happen and writes nothing. An export re-imports (as new drafts): numbers are written in full
+locations) separate values with ";"; locations are "latitude, longitude"; boundary is GeoJSON
+Polygon coordinates. A row with any problem is rejected as a whole, with "column: problem"
+lines; a dry run reports what would happen and writes nothing. An export re-imports (as new drafts): numbers are written in full
 (the shortest text that reads back as the same number), and a text cell that a spreadsheet
 would run as a formula (starting with =, +, -, @) is written after a "'", which the import
 takes off again.
@@ -11,6 +11,7 @@ takes off again.
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,9 @@ COLUMNS = (
     Column("status", "planned, ongoing or completed."),
     Column("country", "ISO 3166-1 alpha-2 code, e.g. BF."),
     Column("locations", "Points as latitude, longitude separated by ; (e.g. 13.58, -2.37)"),
-    Column("area_ha", "Area in hectares."),
+    Column("boundary", "The area drawn on the map: GeoJSON Polygon coordinates, "
+                       "e.g. [[[-2.37, 13.58], [-2.36, 13.58], [-2.36, 13.59], [-2.37, 13.58]]]"),
+    Column("area_ha", "Area in hectares (computed from boundary when empty)."),
     Column("start_year", "Year the measure started."),
     Column("end_year", "Year it ended or will end."),
     Column("land_use", "cropland or grazing-land (IPCC terms of the carbon estimator)."),
@@ -154,6 +157,8 @@ def row_of(session: Session, measure: Measure) -> dict[str, str]:
         if name == "locations":
             row[name] = f"{SEPARATOR} ".join(
                 f"{_plain(lat)}, {_plain(lon)}" for lon, lat in value or [])
+        elif name == "boundary":
+            row[name] = json.dumps(value, separators=(",", ":")) if value else ""
         elif name in MULTIPLE:
             row[name] = f"{SEPARATOR} ".join(value or [])
         elif name in FREE_TEXT:

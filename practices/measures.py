@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from practices import audit, carbon, policy, profiles, revisions
+from practices import areas, audit, carbon, policy, profiles, revisions
 from practices.carbon_levels import EstimateError
 from practices.diff import FieldChange
 from practices.fields import N_
@@ -40,6 +40,7 @@ FIELDS = (
     "status",
     "country",
     "locations",
+    "boundary",
     "area_ha",
     "start_year",
     "end_year",
@@ -101,8 +102,15 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
         values["locations"] = profiles.clean_points(raw.get("locations") or [], MAX_POINTS)
     except ValueError as problem:
         errors["locations"] = str(problem)
+    try:
+        values["boundary"] = areas.clean(raw.get("boundary"))
+    except areas.AreaError as problem:
+        errors["boundary"] = str(problem)
+        values["boundary"] = None
     for name, (low, high, whole) in NUMBERS.items():
         values[name] = _number(raw.get(name), low, high, whole, name, errors)
+    if values["area_ha"] is None and values["boundary"]:  # the page says it was computed
+        values["area_ha"] = areas.rounded_hectares(values["boundary"])
     if values["start_year"] and values["end_year"] and values["end_year"] < values["start_year"]:
         errors["end_year"] = N_("The end year comes after the start year.")
     for name in ("land_use", "climate_zone", "soil_class", "soc_method"):
@@ -362,6 +370,7 @@ def snapshot(session: Session, measure: Measure) -> dict[str, Any]:
     values = {name: getattr(measure, name) for name in FIELDS if name != "sheets"}
     values["sheets"] = sheet_slugs(session, measure)
     values["locations"] = list(values["locations"] or [])
+    values["boundary"] = values["boundary"] or None
     values["baseline"], values["practice"] = list(measure.baseline), list(measure.practice)
     return values
 

@@ -585,6 +585,10 @@ class Measure(SQLModel, table=True):
     country: str | None = Field(default=None, max_length=2, index=True)
     locations: list[list[float]] = Field(default_factory=list,
                                          sa_column=Column(JSON, nullable=False))
+    # The area drawn on the map (issue 14): the coordinates of a GeoJSON Polygon, one closed
+    # ring of [lon, lat] (practices.areas), or None.
+    boundary: list[list[list[float]]] | None = Field(default=None,
+                                                    sa_column=Column(JSON, nullable=True))
     area_ha: float | None = Field(default=None)
     start_year: int | None = Field(default=None)
     end_year: int | None = Field(default=None)

@@ -375,8 +375,30 @@ class SearchService:
                         & snapshot.owned(searcher, "organization", scope.organization_id))
         return visible
 
-    def _compute(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
-                 scope: Scope) -> SearchPage:
+    def matching_ids(self, request: SearchRequest, user: User | None = None,
+                     limit: int | None = None) -> tuple[list[int], int] | None:
+        """The ids of every sheet this search finds for this reader (up to `limit`, in index
+        order) and how many there are, without ranking or facets (the map needs all of
+        them at once); None when the index cannot answer (the caller pages instead)."""
+        scope = scope_for(user)
+        ix, _notice = self._acquire()
+        if ix is None:
+            return None
+        try:
+            searcher = self._searcher(ix)
+            _key, snapshot = self._snapshot_for(searcher)
+            matching = self._matching(searcher, snapshot, request, scope)[0]
+            ids = searcher.reader().column_reader("id")  # a column: no stored-field reads
+            return [int(ids[docnum]) for docnum in docnums_of(matching)[:limit]], \
+                matching.bit_count()
+        except Exception:  # noqa: BLE001 - a damaged index must not give a 500
+            log.exception("search failed")
+            return None
+
+    def _matching(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
+                  scope: Scope) -> tuple[int, int, dict, object, int, int]:
+        """(the matching documents' mask, the mask before facet filters, each filter's mask,
+        the text query, the visible documents' mask, the carbon filters' mask)."""
         visible = self._visible(searcher, snapshot, scope)
         query = text_query(request.text)
         base = visible
@@ -385,7 +407,12 @@ class SearchService:
         chosen = {facet: snapshot.facet_mask(facet, codes) for facet, codes in request.filters}
         carbon = self._carbon_mask(searcher, snapshot, request)
         base &= carbon
-        matching = all_of(chosen.values(), base)
+        return all_of(chosen.values(), base), base, chosen, query, visible, carbon
+
+    def _compute(self, searcher: Searcher, snapshot: Snapshot, request: SearchRequest,
+                 scope: Scope) -> SearchPage:
+        matching, base, chosen, query, visible, carbon = self._matching(
+            searcher, snapshot, request, scope)
         grouped = request.one_per_practice
         counts = {}
         for facet in FACETS:

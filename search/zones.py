@@ -8,15 +8,16 @@ checks and picks; nothing is selected for them.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
 from practices import policy
-from practices.models import Revision, Sheet, User
+from practices.models import Revision, Sheet, SheetStatus, User
 from search.place import EARTH_RADIUS_KM, PlaceError, country_at, parse_point
 
 MAX_DISTANCE_KM = 500.0
+KM_PER_DEGREE_OF_LATITUDE = 111.0  # a little under the true 111.2: the band errs wide
 # The two fields the calculator needs, keyed by the calculator's parameter names.
 ZONE_FIELDS = {"climate_zone": "ipcc_climate_zones", "soil_class": "ipcc_soil_classes"}
 
@@ -29,6 +30,7 @@ class Evidence:
     sheet: Sheet
     distance_km: float
     same_country: bool
+    where: tuple[float, float] = (0.0, 0.0)  # the sheet's nearest location, (lon, lat)
 
 
 @dataclass
@@ -67,21 +69,24 @@ def zones_near(
         country = country_at(lat, lon)
     except PlaceError:
         country = None
+    # Evidence is first kept with the sheet's id; only the winners' sheets are loaded.
     best: dict[str, dict[str, Evidence]] = {name: {} for name in ZONE_FIELDS}
-    for sheet, fields in _located_sheets(session):
-        if not policy.can_view(user, sheet):  # drafts stay with those who may read them
+    for sheet_id, fields in _located_sheets(session, user):
+        nearest = _nearest_location(lat, lon, fields["locations"] or [], max_km)
+        if nearest is None or nearest[0] > max_km:
             continue
-        nearest = _nearest_location(lat, lon, fields.get("locations") or [])
-        if nearest is None or nearest > max_km:
-            continue
-        same_country = country is not None and country in (fields.get("countries") or [])
+        same_country = country is not None and country in (fields["countries"] or [])
         for name, field_name in ZONE_FIELDS.items():
-            for code in fields.get(field_name) or []:
-                evidence = Evidence(str(code), sheet, nearest, same_country)
+            for code in fields[field_name] or []:
+                evidence = Evidence(str(code), sheet_id, nearest[0], same_country, nearest[1])
                 known = best[name].get(evidence.code)
                 if known is None or _rank(evidence) < _rank(known):
                     best[name][evidence.code] = evidence
-    found = {name: sorted(codes.values(), key=_rank) for name, codes in best.items()}
+    ids = {evidence.sheet for codes in best.values() for evidence in codes.values()}
+    sheets = {sheet.id: sheet for sheet in session.exec(select(Sheet).where(Sheet.id.in_(ids)))}
+    found = {name: sorted((replace(evidence, sheet=sheets[evidence.sheet])
+                           for evidence in codes.values()), key=_rank)
+             for name, codes in best.items()}
     return PointZones(lat, lon, country, max_km, found)
 
 
@@ -89,25 +94,45 @@ def _rank(evidence: Evidence) -> tuple:
     return (not evidence.same_country, evidence.distance_km, evidence.code)
 
 
-def _located_sheets(session: Session):
-    """(sheet, current fields) of every live sheet; the caller applies the permissions."""
+READ_FIELDS = ("locations", "countries", *ZONE_FIELDS.values())
+
+
+def _located_sheets(session: Session, user: User | None):
+    """(sheet id, the fields the lookup reads) of every live sheet with a location that this
+    reader may see. The database reads the few fields out of each revision's JSON, without
+    loading the sheets; published sheets (nearly all) need no further check, the others are
+    checked one by one."""
     query = (
-        select(Sheet, Revision.fields)
+        select(Sheet.id, Sheet.status, *(Revision.fields[name] for name in READ_FIELDS))
         .join(Revision, Revision.id == Sheet.current_revision_id)
         .where(Sheet.deleted_at.is_(None))
         .order_by(Sheet.id)
     )
-    for sheet, fields in session.exec(query):
-        if fields and fields.get("locations"):
-            yield sheet, fields
+    rows = [(sheet_id, status, dict(zip(READ_FIELDS, values, strict=True)))
+            for sheet_id, status, *values in session.exec(query)]
+    unpublished = [sheet_id for sheet_id, status, fields in rows
+                   if status != SheetStatus.PUBLISHED and fields["locations"]]
+    # Anonymous readers see no unpublished sheet; others' rights are checked on the few
+    # unpublished sheets, loaded together.
+    readable = {sheet.id for sheet in session.exec(select(Sheet).where(
+        Sheet.id.in_(unpublished))) if policy.can_view(user, sheet)} \
+        if user is not None and unpublished else set()
+    for sheet_id, status, fields in rows:
+        if fields["locations"] and (status == SheetStatus.PUBLISHED or sheet_id in readable):
+            yield sheet_id, fields
 
 
-def _nearest_location(lat: float, lon: float, locations) -> float | None:
-    """Distance to the nearest well-formed [lon, lat] pair, or None if there is none."""
-    distances = [
-        distance_km(lat, lon, point[1], point[0]) for point in locations if _is_point(point)
+def _nearest_location(lat: float, lon: float, locations, max_km: float = math.inf
+                      ) -> tuple[float, tuple] | None:
+    """(distance, [lon, lat]) of the nearest well-formed location within max_km, or None.
+    A location more than max_km north or south is out without the great-circle formula."""
+    band = max_km / KM_PER_DEGREE_OF_LATITUDE
+    found = [
+        (distance_km(lat, lon, point[1], point[0]), (point[0], point[1]))
+        for point in locations
+        if _is_point(point) and abs(point[1] - lat) <= band
     ]
-    return min(distances, default=None)
+    return min(found, default=None)
 
 
 def _is_point(point) -> bool:

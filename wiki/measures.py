@@ -24,6 +24,7 @@ from flask_login import login_required
 from sqlmodel import select
 
 from practices import (
+    areas,
     carbon,
     measure_records,
     measure_table,
@@ -115,11 +116,17 @@ def _render_form(
         points_text=points_text
         if points_text is not None
         else show_points(values.get("locations") or []),
+        boundary_text=_boundary_text(values.get("boundary")),
         groups={use: carbon.management_levels(use, None) for use in carbon.LAND_USES},
         chosen_land_use=land_use,
         lang=current_language(),
         base_revision=base_revision,
     ), status or (422 if errors else 200)
+
+
+def _boundary_text(boundary) -> str:
+    """The area as typed (after a refusal) or as stored, for the form's text box."""
+    return boundary if isinstance(boundary, str) else areas.as_text(boundary)
 
 
 def _defaults_from_sheet(slug: str) -> dict:
@@ -191,6 +198,9 @@ def view(measure_id: int):
         may_restore=measure.is_deleted and policy.can_grant_managers(user),
         level_label=carbon.level_label,
         lang=current_language(),
+        area_hectares=areas.rounded_hectares,
+        area_computed=bool(measure.boundary)
+        and measure.area_ha == areas.rounded_hectares(measure.boundary),
     )
 
 

@@ -136,3 +136,19 @@ def test_odd_layer_filters_give_an_empty_layer_not_an_error(client, query):
 def test_the_organisation_filters_of_the_page_reach_the_organisations_layer(client):
     page = client.get("/map?org_college=research&org_standing=other").text
     assert 'data-org-params="standing=other&amp;college=research"' in page
+
+
+def test_a_layer_computed_once_is_shared_with_the_other_server_processes(
+    client, app, located, monkeypatch
+):
+    first = client.get("/api/v1/map/features?layer=practices", headers={"Accept-Encoding": "gzip"})
+    app.extensions.pop("map_cache")  # as another process sees it: only the file is shared
+    from practices import map_features
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(map_features, "practice_features", not_again)
+    again = client.get("/api/v1/map/features?layer=practices", headers={"Accept-Encoding": "gzip"})
+    assert again.data == first.data
+    assert listed(client) == ["half-moons", "zai-pits"]  # the page's list, from the same file

@@ -121,6 +121,7 @@ def test_a_deleted_measure_is_gone_until_a_moderator_restores_it_as_a_draft(
 
 TRICKY = {"title": "=HYPERLINK(\"http://evil\") ; and, commas", "sheets": ["zai-pits"],
           "status": "completed", "country": "BF", "locations": [[-2.123456, 13.654321]],
+          "boundary": [[[-2.13, 13.65], [-2.12, 13.65], [-2.12, 13.66], [-2.13, 13.65]]],
           "area_ha": 1234567.891, "start_year": 2019, "end_year": 2023, "land_use": "cropland",
           "climate_zone": "tropical-dry", "soil_class": "low-activity-clay",
           "baseline": ["long-term-cultivated", "full-tillage", "low-input"],

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from practices import measures, profiles
 from practices.models import AuditEvent, Measure, Organization, Role
+from wiki import map_layers
 
 NO_TILL = {
     "land_use": "cropland",
@@ -284,7 +285,7 @@ def test_geojson_features_equal_the_database(
     empty_tables(app.extensions["engine"])  # each example starts from an empty wiki
     # Ids restart after TRUNCATE, so an old generation could come back: a real wiki's ids
     # only grow (the cache's key), a test's do not.
-    app.extensions.pop("map_cache", None)
+    map_layers.forget(app)
     moderator = make_user(Role.MODERATOR)
     made = []
     for index, (org_standing, org_country, active, points) in enumerate(orgs):
@@ -360,3 +361,28 @@ def test_a_profile_saved_meanwhile_gets_the_conflict_answer_and_keeps_the_text(
     assert "Our own words." in late.text  # nothing typed is lost
     page = client.get(f"/organizations/{organization.slug}").text
     assert "Our own words." not in page and "restore" in page
+
+
+def test_a_measure_located_by_an_area_is_drawn_on_the_map_and_its_hectares_computed(
+    client, session, partner, login
+):
+    organization, manager, moderator = partner
+    login(manager)
+    url = f"/organizations/{organization.slug}/measures/new"
+    refused = client.post(url, data={"title": "Bunds", "boundary": "0, 0\n1, 1\n1, 0\n0, 1"})
+    assert refused.status_code == 422
+    assert "The outline crosses itself" in refused.text and "0, 0\n1, 1" in refused.text
+    assert session.exec(select(Measure)).all() == []  # nothing saved
+    square = "-1.5, 12.4\n-1.491, 12.4\n-1.491, 12.409\n-1.5, 12.409"
+    assert client.post(url, data={"title": "Bunds", "boundary": square}).status_code == 303
+    measure = session.exec(select(Measure)).one()
+    assert measure.area_ha == pytest.approx(98, abs=1)  # about 1 km × 1 km at 12° N
+    page = client.get(f"/measures/{measure.id}").text
+    assert "computed from the area drawn on the map" in page and "data-area=" in page
+    measures.publish(session, measure, actor=moderator)
+    session.commit()
+    client.post("/logout")
+    layer = client.get("/api/v1/map/features?layer=measures").get_json()["features"]
+    assert [f["geometry"]["type"] for f in layer] == ["Polygon"]
+    assert layer[0]["geometry"]["coordinates"][0][0] == [-1.5, 12.4]
+    assert layer[0]["properties"] == {"id": measure.id, "name": "Bunds", "area_ha": measure.area_ha}

@@ -5,9 +5,12 @@
   var script = document.currentScript;
   var countries = script && script.dataset.countries;
   document.querySelectorAll("[data-mini-map]").forEach(function (box) {
-    var points;
-    try { points = JSON.parse(box.dataset.points || "[]"); } catch (e) { return; }
-    if (!points.length) return;
+    var points, area;
+    try {
+      points = JSON.parse(box.dataset.points || "[]");
+      area = JSON.parse(box.dataset.area || "null");
+    } catch (e) { return; }
+    if (!points.length && !area) return;
     // A picture (role="img" on the box): nothing inside may take focus or clicks; the
     // sheet's text lists the same points.
     var map = L.map(box, {scrollWheelZoom: false, attributionControl: false, keyboard: false,
@@ -22,7 +25,12 @@
       return L.marker([p[1], p[0]], {icon: L.divIcon({className: "map-dot map-dot--pin",
                                                       iconSize: [16, 16]}), keyboard: false,
                                       interactive: false});
-    })).addTo(map);
-    map.fitBounds(group.getBounds().pad(0.5), {maxZoom: 6});
+    }));
+    if (area) {
+      group.addLayer(L.polygon(area[0].map(function (p) { return [p[1], p[0]]; }),
+                               {className: "map-area", interactive: false}));
+    }
+    group.addTo(map);
+    map.fitBounds(group.getBounds().pad(0.5), {maxZoom: area ? 12 : 6});
   });
 })();

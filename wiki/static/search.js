@@ -1,5 +1,5 @@
-// Search page: a ticked or unticked facet value applies at once. Place finder: a click on the
-// world map (an equirectangular projection) or "use my location" fills latitude and longitude.
+// Search page: a ticked or unticked facet value applies at once. (The place finder's map is
+// placemap.js.)
 (function () {
   "use strict";
 
@@ -40,49 +40,6 @@
         var page = form.querySelector("input[name=page]");
         if (page) { page.remove(); }
         form.submit();
-      });
-    });
-  }
-
-  var map = document.querySelector(".world-map");
-  if (!map) { return; }
-  var image = map.querySelector("img");
-  var marker = map.querySelector(".world-map__marker");
-  var lat = document.getElementById(map.dataset.latInput);
-  var lon = document.getElementById(map.dataset.lonInput);
-  var country = document.getElementById("place-country");
-
-  function place() {
-    var y = parseFloat(lat.value), x = parseFloat(lon.value);
-    if (isNaN(x) || isNaN(y) || Math.abs(y) > 90 || Math.abs(x) > 180) { marker.hidden = true; return; }
-    marker.style.left = ((x + 180) / 360 * 100) + "%";
-    marker.style.top = ((90 - y) / 180 * 100) + "%";
-    marker.hidden = false;
-  }
-
-  function choose(y, x) {
-    lat.value = y.toFixed(2);
-    lon.value = x.toFixed(2);
-    if (country) { country.value = ""; }
-    place();
-  }
-
-  image.addEventListener("click", function (event) {
-    var box = image.getBoundingClientRect();
-    var x = (event.clientX - box.left) / box.width * 360 - 180;
-    var y = 90 - (event.clientY - box.top) / box.height * 180;
-    choose(y, x);
-  });
-  lat.addEventListener("input", place);
-  lon.addEventListener("input", place);
-  place();
-
-  var locate = document.querySelector(".js-locate");
-  if (locate && navigator.geolocation) {
-    locate.hidden = false;
-    locate.addEventListener("click", function () {
-      navigator.geolocation.getCurrentPosition(function (where) {
-        choose(where.coords.latitude, where.coords.longitude);
       });
     });
   }

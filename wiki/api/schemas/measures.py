@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from practices import carbon, measures
+from practices import areas, carbon, measures
 from practices.slugs import MAX_SLUG_LENGTH
 from wiki.api.schemas.partners import MeasureOut
 from wiki.api.schemas.sheets import MAX_INTEGER, SLUG, ErrorResponse, codes_of, strict, text
@@ -30,6 +30,11 @@ Level = Literal[_levels()]
 SheetSlug = Annotated[str, Field(pattern=SLUG, max_length=MAX_SLUG_LENGTH)]
 
 
+# A closed ring: the first corner again at the end, at least a triangle.
+Ring = Annotated[list[tuple[Longitude, Latitude]],
+                 Field(min_length=4, max_length=areas.MAX_VERTICES + 1)]
+
+
 class MeasureCreate(BaseModel):
     """Every field of a measure; what is left out is empty (or its default)."""
 
@@ -43,6 +48,10 @@ class MeasureCreate(BaseModel):
     locations: list[tuple[Longitude, Latitude]] = Field(
         default_factory=list, max_length=measures.MAX_POINTS,
         description="[longitude, latitude] pairs")
+    boundary: list[Ring] | None = Field(
+        None, max_length=1,
+        description="The area drawn on the map: GeoJSON Polygon coordinates (one closed ring "
+                    "of [longitude, latitude]); area_ha is computed from it when left out")
     area_ha: _number("area_ha") = None
     start_year: _number("start_year", int) = None
     end_year: _number("end_year", int) = Field(None, description="Not before start_year")
@@ -65,6 +74,8 @@ class MeasureCreate(BaseModel):
         """The measure's values as `practices.measures.clean` takes them."""
         values = self.model_dump(exclude={"edit_summary"})
         values["locations"] = [list(point) for point in self.locations]
+        if self.boundary is not None:
+            values["boundary"] = [[list(point) for point in ring] for ring in self.boundary]
         return values
 
 

@@ -30,6 +30,9 @@ class MeasureOut(BaseModel):
     sheets: list[str]
     country: str | None
     locations: list[list[float]] = Field(description="[longitude, latitude] pairs")
+    boundary: list[list[list[float]]] | None = Field(
+        default=None, description="the area drawn on the map: GeoJSON Polygon coordinates"
+    )
     area_ha: float | None
     start_year: int | None
     end_year: int | None
