@@ -102,10 +102,10 @@ def _unique(items: list[dict], key: str) -> list[dict]:
 
 def matching_ids(search_request: SearchRequest, user) -> tuple[list[int], int]:
     """The ids of the sheets the search page would list (for this reader), up to the cap."""
-    service = search_views.service()
     ids, page, total = [], 1, 0
     while len(ids) < MAX_SHEETS_ON_MAP:
-        result = service.search(replace(search_request, page=page, per_page=MAX_PER_PAGE), user)
+        result = search_views.run_search(
+            replace(search_request, page=page, per_page=MAX_PER_PAGE), user)
         total = result.total
         ids += [hit.sheet_id for hit in result.hits]
         if page >= result.pages or not result.hits:
