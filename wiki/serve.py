@@ -6,6 +6,7 @@ this command's own options. The app is not preloaded: every worker builds its ow
 fork, so no database connection or search index is ever shared between processes.
 """
 
+import gc
 import os
 import sys
 
@@ -33,6 +34,19 @@ DEFAULTS = {
     "errorlog": "-",
     "proc_name": "practice-wiki",
 }
+# Young objects collected less often (a page makes thousands; the default 700 runs a
+# collection every fraction of a millisecond), older generations as usual.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def settle_memory() -> None:
+    """Once the app is built: its objects (modules, routes, templates, vocabularies) live
+    as long as the process, so move them out of the collector's sight. Full collections
+    then walk only what requests made, instead of a million long-lived objects each time:
+    shorter pauses, so a steadier p99 (and pages of a preloaded app stay shared)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def forget_parent_connections(server, worker) -> None:
@@ -92,6 +106,7 @@ class WikiServer(BaseApplication):
 
         app = create_app()
         configure_logging(app)  # warnings of the search index and errors reach the journal
+        settle_memory()
         self.loaded_app = app
         return app
 
