@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from flask import Flask, g, request, request_finished, session
 
-# Bytes of finished responses kept in each process (compressed bodies: ~5 kB a sheet page).
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+from wiki.config import DEFAULT_PAGE_CACHE_BYTES
+
 MAX_ENTRY_BYTES = 512 * 1024
 MAX_KEY_HEADER = 256  # longer Accept / Accept-Encoding headers are not worth keeping apart
 PER_REQUEST_HEADERS = {"x-request-id", "set-cookie", "date"}
@@ -83,7 +83,7 @@ class PageCache:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PAGE_CACHE_BYTES", DEFAULT_MAX_BYTES)
+    app.config.setdefault("PAGE_CACHE_BYTES", DEFAULT_PAGE_CACHE_BYTES)
     max_bytes = int(app.config["PAGE_CACHE_BYTES"])
     if max_bytes <= 0:
         return
