@@ -122,37 +122,63 @@ def get(port: int, path: str, connection=None, encoding: str = "gzip"):
 
 class Connection:
     """One keep-alive connection of the load, driven by `load`'s event loop: writes a GET,
-    reads the answer (status line, headers, a Content-Length body), and times it."""
+    reads the answer (status line, headers, a Content-Length body), and times it. A server
+    that ends the connection (`Connection: close`, or a worker being replaced) gets a new
+    one, and the request is sent again on it (as http.client would)."""
 
     def __init__(self, port: int):
-        self.socket = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.socket.setblocking(False)
+        self.port = port
+        self.socket = self._connect()
         self.buffer = b""
+        self.path = ""
         self.started = 0.0
+        self.reconnects = 0
 
-    def send(self, path: str) -> None:
-        self.buffer = b""
-        self.started = time.perf_counter()
-        self.socket.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n".encode()
-        )
+    def _connect(self) -> socket.socket:
+        connection = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection.setblocking(False)
+        return connection
 
-    def receive(self) -> int | None:
+    def send(self, path: str, *, again: bool = False) -> None:
+        self.buffer, self.path = b"", path
+        if not again:
+            self.started = time.perf_counter()
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n"
+        self.socket.setblocking(True)
+        self.socket.sendall(request.encode())
+        self.socket.setblocking(False)
+
+    def reconnect(self, selector) -> None:
+        selector.unregister(self.socket)
+        self.socket.close()
+        self.socket = self._connect()
+        self.reconnects += 1
+        selector.register(self.socket, selectors.EVENT_READ, self)
+
+    def receive(self, selector) -> int | None:
         """The status once the whole answer is in, else None (more is to come)."""
         chunk = self.socket.recv(262144)
         if not chunk:
-            raise ConnectionError("the server closed a keep-alive connection")
+            if self.buffer:
+                raise ConnectionError("the server closed a connection in the middle of an answer")
+            self.reconnect(selector)
+            self.send(self.path, again=True)
+            return None
         self.buffer += chunk
         head, separator, body = self.buffer.partition(b"\r\n\r\n")
         if not separator:
             return None
-        lines = head.split(b"\r\n")
+        lines = [line.lower() for line in head.split(b"\r\n")]
         length = next((int(line.split(b":", 1)[1]) for line in lines[1:]
-                       if line.lower().startswith(b"content-length:")), None)
+                       if line.startswith(b"content-length:")), None)
         if length is None:
             raise ConnectionError("an answer without Content-Length")
-        return int(lines[0].split()[1]) if len(body) >= length else None
+        if len(body) < length:
+            return None
+        if b"connection: close" in lines:
+            self.reconnect(selector)
+        return int(lines[0].split()[1])
 
 
 def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
@@ -177,7 +203,7 @@ def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
     while selector.get_map() and time.perf_counter() < deadline:
         for key, _events in selector.select(timeout=1.0):
             connection = key.data
-            status = connection.receive()
+            status = connection.receive(selector)
             if status is None:
                 continue
             latencies.append(time.perf_counter() - connection.started)
@@ -192,6 +218,9 @@ def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
     client_cpu = time.process_time() - client_cpu
     for connection in connections:
         connection.socket.close()
+    if any(connection.reconnects for connection in connections):
+        print(f"  ({sum(c.reconnects for c in connections)} connections were ended by the "
+              "server and opened again)", file=sys.stderr)
     ordered = sorted(latencies)
     return {
         "count": len(ordered),
@@ -201,6 +230,7 @@ def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
         "server_cpu": server_cpu / len(ordered) * 1000,
         "client_cpu": client_cpu / len(ordered) * 1000,
+        "reconnects": sum(connection.reconnects for connection in connections),
     }
 
 
