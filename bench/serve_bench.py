@@ -6,24 +6,26 @@
 
 Loads N synthetic sheets (the corpus of bench/search_bench.py), builds the index, starts
 `practice-wiki serve --workers 2` on a loopback port, and sends, route by route, a fixed
-number of requests from a few client threads (each with its own keep-alive connection,
-`Accept-Encoding: gzip`, and a time limit per route): a sheet page (different sheets), the
+number of requests, 8 at a time in flight on as many keep-alive connections (driven by one
+client thread with a selector, so that the client takes little of the server's cores;
+`Accept-Encoding: gzip`; a time limit per route): a sheet page (different sheets), the
 browse page `/practices/`, a text + facet search, the API list. Reports requests/s and
-p50/p99 per route, the gzip-transferred size of the search page, and the resident memory
-(RSS, and PSS: RSS with shared pages divided among the processes sharing them) of each
-worker after the whole run. Prints one table (Markdown).
+p50/p99 per route, the CPU time the server's processes and the client spent per request
+(what a request costs even on a busy machine), the gzip-transferred size of the search page,
+and the resident memory (RSS, and PSS: RSS with shared pages divided among the processes
+sharing them) of each worker after the whole run. Prints one table (Markdown).
 """
 
 import argparse
 import http.client
 import os
 import random
+import selectors
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -123,47 +125,143 @@ def get(port: int, path: str, connection=None, encoding: str = "gzip"):
             connection.close()
 
 
-def load(port: int, paths: list[str], requests: int, clients: int, limit: float) -> dict:
-    """`requests` GETs spread over `clients` threads (stopping at `limit` seconds)."""
+class Connection:
+    """One keep-alive connection of the load, driven by `load`'s event loop: writes a GET,
+    reads the answer (status line, headers, a Content-Length body), and times it. A server
+    that ends the connection (`Connection: close`, or a worker being replaced) gets a new
+    one, and the request is sent again on it (as http.client would)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.socket = self._connect()
+        self.buffer = b""
+        self.path = ""
+        self.started = 0.0
+        self.reconnects = 0
+
+    def _connect(self) -> socket.socket:
+        connection = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection.setblocking(False)
+        return connection
+
+    def send(self, path: str, *, again: bool = False) -> None:
+        self.buffer, self.path = b"", path
+        if not again:
+            self.started = time.perf_counter()
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n"
+        self.socket.setblocking(True)
+        self.socket.sendall(request.encode())
+        self.socket.setblocking(False)
+
+    def reconnect(self, selector) -> None:
+        selector.unregister(self.socket)
+        self.socket.close()
+        self.socket = self._connect()
+        self.reconnects += 1
+        selector.register(self.socket, selectors.EVENT_READ, self)
+
+    def receive(self, selector) -> int | None:
+        """The status once the whole answer is in, else None (more is to come)."""
+        chunk = self.socket.recv(262144)
+        if not chunk:
+            if self.buffer:
+                raise ConnectionError("the server closed a connection in the middle of an answer")
+            self.reconnect(selector)
+            self.send(self.path, again=True)
+            return None
+        self.buffer += chunk
+        head, separator, body = self.buffer.partition(b"\r\n\r\n")
+        if not separator:
+            return None
+        lines = [line.lower() for line in head.split(b"\r\n")]
+        length = next((int(line.split(b":", 1)[1]) for line in lines[1:]
+                       if line.startswith(b"content-length:")), None)
+        if length is None:
+            raise ConnectionError("an answer without Content-Length")
+        if len(body) < length:
+            return None
+        if b"connection: close" in lines:
+            self.reconnect(selector)
+        return int(lines[0].split()[1])
+
+
+def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
+         servers: list[int]) -> dict:
+    """`requests` GETs kept `clients` at a time in flight on as many keep-alive connections
+    (stopping at `limit` seconds). One thread drives them all with a selector: the load is
+    the same as from `clients` threads, but the client takes less of the two cores from the
+    server. Also counts the CPU time the server's processes and this client spent."""
+    rng = random.Random(requests)
     latencies: list[float] = []
-    errors: list[str] = []
-    counter = iter(range(requests))
-    lock = threading.Lock()
-    deadline = time.perf_counter() + limit
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            while time.perf_counter() < deadline:
-                with lock:
-                    if next(counter, None) is None:
-                        return
-                started = time.perf_counter()
-                status, _body, _headers = get(port, rng.choice(paths), connection)
-                elapsed = time.perf_counter() - started
-                with lock:
-                    latencies.append(elapsed)
-                    if status != 200:
-                        errors.append(str(status))
-        finally:
-            connection.close()
-
+    errors = 0
+    selector = selectors.DefaultSelector()
+    connections = [Connection(port) for _ in range(clients)]
+    sent = 0
+    server_cpu, client_cpu = cpu_seconds(servers), time.process_time()
     started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    deadline = started + limit
+    for connection in connections[:requests]:
+        connection.send(rng.choice(paths))
+        selector.register(connection.socket, selectors.EVENT_READ, connection)
+        sent += 1
+    while selector.get_map() and time.perf_counter() < deadline:
+        for key, _events in selector.select(timeout=1.0):
+            connection = key.data
+            status = connection.receive(selector)
+            if status is None:
+                continue
+            latencies.append(time.perf_counter() - connection.started)
+            errors += status != 200
+            if sent < requests:
+                connection.send(rng.choice(paths))
+                sent += 1
+            else:
+                selector.unregister(connection.socket)
     wall = time.perf_counter() - started
+    server_cpu = cpu_seconds(servers) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    for connection in connections:
+        connection.socket.close()
+    if any(connection.reconnects for connection in connections):
+        print(f"  ({sum(c.reconnects for c in connections)} connections were ended by the "
+              "server and opened again)", file=sys.stderr)
     ordered = sorted(latencies)
     return {
         "count": len(ordered),
         "rate": len(ordered) / wall,
-        "errors": len(errors),
+        "errors": errors,
         "p50": statistics.median(ordered) * 1000,
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        "server_cpu": server_cpu / len(ordered) * 1000,
+        "client_cpu": client_cpu / len(ordered) * 1000,
+        "reconnects": sum(connection.reconnects for connection in connections),
     }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used (the machine may be shared: this, not
+    the wall clock, says what a request costs)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def workers(master: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1]
+                                             .split()[1]) == master:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sorted(found)
 
 
 def worker_memory(master: int) -> list[tuple[int, float, float]]:
@@ -221,7 +319,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--requests", type=int, default=2000, help="per route")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--clients", type=int, default=8,
+                        help="requests kept in flight (one keep-alive connection each)")
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per route")
     parser.add_argument("--ports", default="5170-5179", help="range to pick a free port from")
     options = parser.parse_args()
@@ -237,10 +336,11 @@ def main() -> None:
         try:
             results = {}
             chosen = routes(published_slugs(url))
+            servers = [server.pid, *workers(server.pid)]
             for name, paths in chosen.items():
-                load(port, paths, 50, options.clients, options.time_limit)  # warm-up
+                load(port, paths, 50, options.clients, options.time_limit, servers)  # warm-up
                 results[name] = load(
-                    port, paths, options.requests, options.clients, options.time_limit
+                    port, paths, options.requests, options.clients, options.time_limit, servers
                 )
             search_path = chosen["search (text + facet)"][0]
             _status, gzipped, headers = get(port, search_path)
@@ -256,15 +356,18 @@ def report(options, url, results, gzipped, plain, headers, memory) -> None:
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
         f"\n{options.sheets} sheets on {kind}; `practice-wiki serve --workers "
-        f"{options.workers} --threads {options.threads}`; {options.clients} client threads, "
-        f"{options.requests} requests per route; {os.cpu_count()} CPUs\n"
+        f"{options.workers} --threads {options.threads}`; {options.clients} connections in "
+        f"flight, {options.requests} requests per route; {os.cpu_count()} CPUs; load average "
+        f"{os.getloadavg()[0]:.1f} at the end\n"
     )
-    print("| route | requests | req/s | p50 ms | p99 ms | p99/p50 | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| route | requests | req/s | p50 ms | p99 ms | p99/p50 | errors "
+          "| server CPU ms/req | client CPU ms/req |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(
             f"| {name} | {r['count']} | {r['rate']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['p99'] / r['p50']:.1f} | {r['errors']} |"
+            f"{r['p99'] / r['p50']:.1f} | {r['errors']} | {r['server_cpu']:.2f} | "
+            f"{r['client_cpu']:.2f} |"
         )
     encoding = headers.get("Content-Encoding", "none")
     print(

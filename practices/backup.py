@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Date,
     DateTime,
@@ -70,12 +68,20 @@ def count_rows(engine: Engine) -> dict[str, int]:
         }
 
 
+# Alembic (with Mako and Pygments, ~10 MB) is loaded by backups and restores, not by every
+# web worker that registers the CLI's commands.
+
+
 def schema_revision(engine: Engine) -> list[str]:
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return sorted(MigrationContext.configure(connection).get_current_heads())
 
 
 def code_revision() -> list[str]:
+    from alembic.script import ScriptDirectory
+
     return sorted(ScriptDirectory.from_config(database.alembic_config("sqlite://")).get_heads())
 
 
@@ -225,6 +231,8 @@ def check_schema(metadata: dict) -> None:
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(database.alembic_config("sqlite://"))
     return {revision.revision for revision in script.walk_revisions()}
 

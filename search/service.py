@@ -84,6 +84,9 @@ class SearchPage(Paged):
     suggestion: str | None = None
     notice: str | None = None
     scope: Scope | None = field(default=None, repr=False)
+    # The index had not applied every committed change (another process was writing it):
+    # right for now, but not a page to keep for this version of the wiki (wiki.page_cache).
+    lagging: bool = False
 
     @property
     def per_page(self) -> int:
@@ -240,15 +243,17 @@ class SearchService:
             log.exception("search index catch-up failed; it will be retried")
         return 0
 
-    def _catch_up_if_behind(self, ix: FileIndex, snapshot: Snapshot) -> bool:
+    def _catch_up_if_behind(self, ix: FileIndex, snapshot: Snapshot) -> tuple[bool, bool]:
         """Readers help: if the change log is ahead of the index and no one is writing it,
-        apply the backlog now (without waiting for the lock)."""
+        apply the backlog now (without waiting for the lock). Whether something was
+        applied, and whether the index may still be behind."""
         with Session(self.engine) as session:
             behind = indexer.has_pending(session, snapshot.state)
         if behind:
-            return self.apply_changes(timeout=0) > 0
+            applied = self.apply_changes(timeout=0)
+            return applied > 0, applied == 0 or applied >= indexer.BATCH_ROWS
         self.unwritable = None  # nothing left to write (another process wrote it)
-        return False
+        return False, False
 
     def problem(self) -> str | None:
         """Why the index cannot answer searches now (for /readyz and `doctor`), or None.
@@ -347,7 +352,8 @@ class SearchService:
     def _search(self, ix: FileIndex, request: SearchRequest, scope: Scope) -> SearchPage:
         searcher = self._searcher(ix)
         key, snapshot = self._snapshot_for(searcher)
-        if self._catch_up_if_behind(ix, snapshot):
+        applied, lagging = self._catch_up_if_behind(ix, snapshot)
+        if applied:
             searcher = self._searcher(ix)
             key, snapshot = self._snapshot_for(searcher)
         cache_key = (key, request, scope)
@@ -362,7 +368,7 @@ class SearchService:
                 while len(self._pages) > CACHE_SIZE:
                     self._pages.popitem(last=False)
         return SearchPage(request, cached.total, cached.page, list(cached.hits),
-                          cached.counts, cached.suggestion, None, scope)
+                          cached.counts, cached.suggestion, None, scope, lagging)
 
     def _visible(self, searcher: Searcher, snapshot: Snapshot, scope: Scope) -> int:
         status = snapshot.values["status"]

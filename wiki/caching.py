@@ -18,7 +18,8 @@ from flask_compress import Compress
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
-from practices.freshness import current_version
+from practices.freshness import Version, current_version
+from wiki import page_cache
 from wiki.db import get_session
 from wiki.i18n import current_language
 
@@ -90,6 +91,7 @@ def init_app(app: Flask) -> None:
     # Registered after Flask-Compress: after-request functions run last-registered first,
     # so validators and Cache-Control are set before the body is compressed.
     app.after_request(_cache_headers)
+    page_cache.init_app(app)  # finished anonymous pages, answered again until a change
 
 
 # Static files ----------------------------------------------------------------------------
@@ -158,7 +160,7 @@ def _conditional() -> bool:
     return not current_user.is_authenticated or request.blueprint == "api"
 
 
-def _page_etag() -> tuple[str, object]:
+def _page_etag() -> tuple[str, Version]:
     version = current_version(get_session())
     user = current_user.get_id() if current_user.is_authenticated else "-"
     key = "\n".join(
@@ -171,16 +173,17 @@ def _page_etag() -> tuple[str, object]:
             request.headers.get("Accept", ""),
         )
     )
-    return _digest(key.encode())[:32], version.last_modified
+    return _digest(key.encode())[:32], version
 
 
 def _answer_not_modified():
     if not _conditional():
         return None
-    etag, last_modified = _page_etag()
+    etag, version = _page_etag()
+    last_modified = version.last_modified
     g.page_validators = (etag, last_modified)
     if is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
-        return None
+        return page_cache.answer(current_app, version.stamp, etag)
     response = current_app.response_class(status=304)
     _set_validators(response, etag, last_modified)
     return response
@@ -214,6 +217,8 @@ def _cache_headers(response):
         response.make_sequence()
     if request.endpoint == "static":
         _static_headers(response)
+        return response
+    if page_cache.replayed():  # finished when it was kept
         return response
     validators = g.pop("page_validators", None)
     if validators and response.status_code == 200 and "ETag" not in response.headers:

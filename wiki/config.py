@@ -8,6 +8,7 @@ from pathlib import Path
 
 MIN_SECRET_KEY_LENGTH = 32
 UPLOAD_STORES = ("database", "filesystem", "s3")
+DEFAULT_PAGE_CACHE_BYTES = 8 * 1024 * 1024  # compressed pages: ~5 kB a sheet page
 
 
 class ConfigError(Exception):
@@ -50,6 +51,8 @@ class Settings:
     S3_ACCESS_KEY_ID: str = ""  # empty: boto3 finds credentials itself (AWS_* variables, roles)
     S3_SECRET_ACCESS_KEY: str = ""
     S3_PREFIX: str = "uploads/"
+    # Finished anonymous pages kept per worker (wiki.page_cache); 0 switches it off.
+    PAGE_CACHE_BYTES: int = DEFAULT_PAGE_CACHE_BYTES
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -83,6 +86,8 @@ class Settings:
             S3_ACCESS_KEY_ID=environ.get("S3_ACCESS_KEY_ID", ""),
             S3_SECRET_ACCESS_KEY=environ.get("S3_SECRET_ACCESS_KEY", ""),
             S3_PREFIX=environ.get("S3_PREFIX", "uploads/"),
+            PAGE_CACHE_BYTES=(_count(environ, "PAGE_CACHE_BYTES")
+                              if environ.get("PAGE_CACHE_BYTES") else DEFAULT_PAGE_CACHE_BYTES),
         )
 
     def as_flask_config(self) -> dict:

@@ -20,8 +20,10 @@ from practices import render_cache
 from practices.models import RenderedRevision, Revision
 from wiki.markdown import RENDERER_VERSION, Heading, LinkTarget, Rendered, Resolver, render_markdown
 
-# Characters of HTML kept in each process (a worker holds about twice this in memory).
-MAX_CACHED_CHARACTERS = 32_000_000
+# Characters of HTML kept in each process (a worker holds about twice this in memory). Small:
+# finished anonymous pages are kept in front of it (wiki.page_cache), and a miss here costs
+# one indexed row of the shared table, not a rendering (a worker aims at 120 MB in all).
+MAX_CACHED_CHARACTERS = 4_000_000
 
 
 def source_key(body: str) -> str:

@@ -152,10 +152,24 @@ def college_text(text: str | None) -> str:
     return _(text) if text in _STANDARD_COLLEGE_TEXTS else text
 
 
+# The infobox's fields, worked out once rather than filtered out of FIELDS on every page.
+NOT_IN_INFOBOX_SECTIONS = frozenset({
+    "impacts", "references", "locations", "soc_change_t_c_ha_yr", "cost_currency",
+    "cost_unit", "language", "local_name", "rainfall_mm_max", "carbon_note"})
+INFOBOX = {
+    "described": tuple(spec for spec in FIELDS if spec.section != "provenance"
+                       and spec.name not in ("language", "references")),
+    "sections": tuple(
+        (section, label, tuple(spec for spec in FIELDS if spec.section == section
+                               and spec.name not in NOT_IN_INFOBOX_SECTIONS))
+        for section, label in SECTIONS if section != "provenance"),
+}
+
+
 def init_app(app: Flask) -> None:
     app.extensions["revision_renderer"] = RevisionRenderer(app.extensions["engine"])
     app.jinja_env.globals.update(
-        FIELDS=FIELDS, SECTIONS=SECTIONS, IMPACT_INDICATORS=IMPACT_INDICATORS,
+        FIELDS=FIELDS, SECTIONS=SECTIONS, IMPACT_INDICATORS=IMPACT_INDICATORS, INFOBOX=INFOBOX,
         field_label=field_label, vocabulary_choices=vocabulary_choices, term_label=term_label,
         display_value=display_value, unit_label=unit_label, query_with=query_with,
         page_query=page_query, impact_label=localised_impact_label,

@@ -11,9 +11,10 @@ from sqlmodel import select
 from practices import policy
 from practices.models import College, Sheet
 from practices.sheets import card_terms, translation_families
-from search import SearchRequest, SearchService
+from search import SearchPage, SearchRequest, SearchService
 from search.query import CARBON_FACETS, normalise_codes
 from search.schema import FACETS
+from wiki import page_cache
 from wiki.auth import acting_user
 from wiki.db import get_session
 from wiki.i18n import current_language
@@ -39,11 +40,29 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(facet_param=FIELD_PARAMS.get, facet_title=facet_title,
                                  facet_value_label=facet_value_label,
-                                 search_behind=lambda: bool(service().unwritable))
+                                 search_behind=search_behind)
+
+
+def search_behind() -> bool:
+    """Whether pages must say the index misses the latest changes (then they are not kept:
+    the wiki's version does not follow the index's health)."""
+    behind = bool(service().unwritable)
+    if behind:
+        page_cache.do_not_store()
+    return behind
 
 
 def service() -> SearchService:
     return current_app.extensions["search"]
+
+
+def run_search(search_request: SearchRequest, user) -> SearchPage:
+    """The search service's answer; one built from an index that is missing or behind the
+    database is right for now but is not kept as this version's page (wiki.page_cache)."""
+    result = service().search(search_request, user)
+    if result.notice or result.lagging:
+        page_cache.do_not_store()
+    return result
 
 
 def facet_title(facet: str) -> str:
@@ -75,7 +94,7 @@ def practices_page():
     """`/practices/`: free text, facets with counts, highlights, sort, pages."""
     search_request = practice_request(request.args.to_dict(flat=False))
     user = acting_user()
-    result = service().search(search_request, user)
+    result = run_search(search_request, user)
     sheets = _visible_sheets([hit.sheet_id for hit in result.hits], user)
     entries = _cards(result.hits, sheets, user)
     facets = [(facet, _sorted_counts(facet, result.counts.get(facet, {}),

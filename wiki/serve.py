@@ -6,6 +6,9 @@ this command's own options. The app is not preloaded: every worker builds its ow
 fork, so no database connection or search index is ever shared between processes.
 """
 
+import ctypes
+import ctypes.util
+import gc
 import os
 import sys
 
@@ -23,9 +26,12 @@ DEFAULTS = {
     "timeout": 60,  # a search rebuilt in the request may take that long on a large wiki
     "graceful_timeout": 30,
     "keepalive": 5,
-    # A worker is replaced after this many requests: Python keeps memory it once used.
-    "max_requests": 5000,
-    "max_requests_jitter": 500,
+    # A worker is replaced after this many requests: Python keeps memory it once used. Not
+    # too often: a new worker pays ~1.5 s of CPU to start and begins with cold caches (at
+    # 5,000 a busy worker was replaced every few seconds, a fifth of its CPU; its caches are
+    # bounded and what the app built at start is frozen, so it grows little).
+    "max_requests": 100_000,
+    "max_requests_jitter": 10_000,
     "accesslog": "-",
     # gunicorn's usual line, plus the time taken and the request id the app logs with.
     "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
@@ -33,6 +39,36 @@ DEFAULTS = {
     "errorlog": "-",
     "proc_name": "practice-wiki",
 }
+# Young objects collected less often (a page makes thousands; the default 700 runs a
+# collection every fraction of a millisecond), older generations as usual.
+GC_THRESHOLDS = (20_000, 20, 20)
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core), and each
+# keeps the memory it once held: with a worker's threads that is tens of MB of RSS for
+# nothing. Two arenas are enough for threads that mostly wait on the GIL anyway.
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # mallopt's parameter number (glibc's malloc.h)
+
+
+def settle_memory() -> None:
+    """Once the app is built: its objects (modules, routes, templates, vocabularies) live
+    as long as the process, so move them out of the collector's sight. Full collections
+    then walk only what requests made, instead of a million long-lived objects each time:
+    shorter pauses, so a steadier p99 (and pages of a preloaded app stay shared)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    _limit_malloc_arenas()
+
+
+def _limit_malloc_arenas() -> None:
+    """Before the worker starts its threads (a no-op where the C library is not glibc)."""
+    name = ctypes.util.find_library("c")
+    try:
+        mallopt = ctypes.CDLL(name).mallopt if name else None
+    except (OSError, AttributeError):
+        mallopt = None
+    if mallopt is not None and os.environ.get("MALLOC_ARENA_MAX") is None:
+        mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def forget_parent_connections(server, worker) -> None:
@@ -92,6 +128,7 @@ class WikiServer(BaseApplication):
 
         app = create_app()
         configure_logging(app)  # warnings of the search index and errors reach the journal
+        settle_memory()
         self.loaded_app = app
         return app
 

@@ -13,6 +13,7 @@ from practices.fields import InvalidFields
 from practices.models import Organization, Revision, Sheet, SheetTerm, User
 from practices.paging import page_count
 from search import InvalidSearch, SearchRequest
+from wiki import search_views
 from wiki.api import bp, paging
 from wiki.api.errors import ApiError
 from wiki.api.schemas import (
@@ -55,7 +56,7 @@ def _search_page():
         raise ApiError(400, str(invalid), code="invalid_parameters",
                        fields={invalid.field: str(invalid)} if invalid.field else None) from None
     user = acting_user()
-    result = current_app.extensions["search"].search(search_request, user)
+    result = search_views.run_search(search_request, user)
     visible = _visible(result.hits, user)
     terms = _terms([sheet.id for _hit, sheet in visible])
     organizations = _organizations({sheet.organization_id for _hit, sheet in visible})

@@ -1,0 +1,118 @@
+"""Finished anonymous pages kept per process (wiki.page_cache): answered again without a
+view until the wiki changes, and never for anyone who might see something else."""
+
+import gzip
+
+import pytest
+from sqlalchemy import event
+
+from practices import sheets
+
+SHEET = "/practices/zai-pits"
+
+
+@pytest.fixture
+def sheet(make_sheet):
+    return make_sheet("Zai pits", slug="zai-pits", body="Planting pits with manure. " * 40)
+
+
+@pytest.fixture
+def statements(app):
+    """How many SQL statements the app runs (a kept page costs one: the wiki's version)."""
+    seen = []
+
+    def count(*_args, **_kwargs):
+        seen.append(1)
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def test_an_anonymous_page_is_answered_again_from_the_kept_response(client, sheet, statements):
+    first = client.get(SHEET, headers={"Accept-Encoding": "gzip"})
+    rendered = len(statements)
+    statements.clear()
+    again = client.get(SHEET, headers={"Accept-Encoding": "gzip"})
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.headers["Content-Encoding"] == "gzip"
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == "public, max-age=60"
+    assert "Set-Cookie" not in again.headers
+    assert len(statements) == 1 < rendered
+
+
+def test_a_kept_page_still_names_its_own_request(client, sheet):
+    client.get(SHEET, headers={"X-Request-Id": "first-1"})
+    again = client.get(SHEET, headers={"X-Request-Id": "second-2"})
+    assert again.headers["X-Request-Id"] == "second-2"
+
+
+def test_compressed_and_plain_answers_are_kept_apart(client, sheet):
+    for _ in range(2):
+        zipped = client.get(SHEET, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(SHEET)
+        assert "Content-Encoding" not in plain.headers
+        assert gzip.decompress(zipped.get_data()) == plain.get_data()
+
+
+def test_each_language_is_kept_apart(client, sheet):
+    client.get(SHEET, headers={"Accept-Language": "en"})
+    french = client.get(SHEET, headers={"Accept-Language": "fr"})
+    assert 'lang="fr"' in french.text
+    assert 'lang="en"' in client.get(SHEET, headers={"Accept-Language": "en"}).text
+
+
+def test_a_change_shows_on_the_next_request(client, session, sheet, make_user):
+    assert "Pits that hold water" not in client.get(SHEET).text
+    content = sheets.Content.checked(title="Zai pits", summary="Pits that hold water")
+    sheets.revise(session, sheet, content, author=make_user(),
+                  base_revision_id=sheet.current_revision_id)
+    session.commit()
+    assert "Pits that hold water" in client.get(SHEET).text
+
+
+def test_a_signed_in_reader_never_gets_a_kept_page(client, sheet, make_user, login):
+    client.get(SHEET)
+    client.get(SHEET)
+    login(make_user(name="Awa Traoré"))
+    page = client.get(SHEET)
+    assert "Awa Traoré" in page.text
+    assert page.headers["Cache-Control"].startswith("private")
+
+
+def test_a_signed_in_page_is_never_kept_for_others(app, sheet, make_user, login, client):
+    login(make_user(name="Awa Traoré"))
+    assert "Awa Traoré" in client.get(SHEET).text
+    stranger = app.test_client()
+    page = stranger.get(SHEET)
+    assert "Awa Traoré" not in page.text
+    assert page.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_draft_is_never_served_to_others_from_a_kept_page(
+    app, session, client, make_sheet, make_user, login
+):
+    author = make_user(name="Awa Traoré")
+    draft = make_sheet("Secret trial", slug="secret-trial", status="draft", author=author,
+                       body="Not ready yet.")
+    login(author)
+    assert "Not ready yet." in client.get("/practices/secret-trial").text
+    stranger = app.test_client()
+    for _ in range(2):
+        assert stranger.get("/practices/secret-trial").status_code == 404
+    sheets.set_status(session, draft, "published")
+    session.commit()
+    assert stranger.get("/practices/secret-trial").status_code == 200
+    sheets.set_status(session, draft, "draft")
+    session.commit()
+    hidden = stranger.get("/practices/secret-trial")
+    assert hidden.status_code == 404 and "Not ready yet." not in hidden.text
+
+
+def test_a_page_with_a_message_for_one_reader_is_not_kept(app, client, sheet):
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Saved.")]
+    assert "Saved." in client.get(SHEET).text
+    assert "Saved." not in app.test_client().get(SHEET).text

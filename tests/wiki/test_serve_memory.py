@@ -1,0 +1,54 @@
+"""What a web worker holds (issue 12: at most 120 MB each): heavy libraries are loaded only
+by the commands and pages that use them, never by building the app and serving pages."""
+
+import json
+import os
+import subprocess
+import sys
+
+# Each costs a worker megabytes it would keep for its whole life (RSS counts code once read).
+NOT_IN_A_WORKER = (
+    "alembic",  # migrations and backups (readyz reads the migration files itself)
+    "mako",
+    "pygments",
+    "openpyxl",  # spreadsheet imports and exports
+    "numpy",  # the place finder's reverse geocoder
+    "scipy",
+    "boto3",  # UPLOAD_STORE=s3 only
+    "httpx",  # importers
+    "ftfy",
+    "rich",
+    "ijson",
+)
+
+SERVE_AND_REPORT = """
+import json, sys
+from wiki import create_app
+from wiki.serve import settle_memory
+app = create_app({"DATABASE_URL": sys.argv[1]})
+settle_memory()
+client = app.test_client()
+statuses = [client.get(path).status_code for path in
+            ("/readyz", "/", "/practices/", "/practices/?q=mulch", "/api/v1/practices")]
+print(json.dumps({"statuses": statuses, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_building_the_app_and_serving_pages_loads_no_heavy_library(app, tmp_path):
+    environment = {
+        **os.environ,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", SERVE_AND_REPORT, app.config["DATABASE_URL"]],
+        env=environment, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert all(status in (200, 503) for status in report["statuses"]), report["statuses"]
+    loaded = {name.split(".")[0] for name in report["modules"]}
+    assert sorted(loaded & set(NOT_IN_A_WORKER)) == []
+
