@@ -26,12 +26,15 @@ Row shapes by kind (the charts rely on them):
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from practices import dashboard_export, dashboard_figures
+from practices.dashboard_filters import parse
 from practices.dashboard_model import Column, Figure, InvalidFilter
 from practices.fields import N_
 from practices.models import User
 
 __all__ = ["FIGURES", "Column", "Figure", "Filters", "InvalidFilter", "figure", "figure_csv",
-           "figure_json", "headline"]
+           "figure_json", "headline",
+           "cached_figure", "cached_headline", "SECTIONS", "SECTION_TITLES", "FIGURE_SECTIONS"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,6 @@ class Filters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "Filters":
         """The filters of a request's query; InvalidFilter for a value that cannot be used."""
-        from practices.dashboard_filters import parse
-
         return parse(cls, args)
 
     def to_args(self) -> dict[str, str]:
@@ -91,29 +92,31 @@ def headline(session, viewer: User | None, filters: Filters) -> dict:
     """The headline numbers: sheets_published, organizations, measures_published, area_ha,
     estimated_t_c_yr with estimated_t_c_yr_low/high, estimated_t_c_20yr, and the measures
     counted apart (no IPCC default, not enough data)."""
-    from practices.dashboard_figures import headline_numbers
-
-    return headline_numbers(session, viewer, filters)
+    return dashboard_figures.headline_numbers(session, viewer, filters)
 
 
 def figure(session, viewer: User | None, name: str, filters: Filters) -> Figure:
     """One figure by name; KeyError for a name that is not in FIGURES."""
     if name not in FIGURE_SECTIONS:
         raise KeyError(name)
-    from practices.dashboard_figures import build
-
-    return build(session, viewer, name, filters)
+    return dashboard_figures.build(session, viewer, name, filters)
 
 
 def figure_csv(fig: Figure) -> str:
     """The rows as CSV, the column labels as header (units in brackets)."""
-    from practices.dashboard_export import to_csv
-
-    return to_csv(fig)
+    return dashboard_export.to_csv(fig)
 
 
 def figure_json(fig: Figure) -> dict:
     """The figure as plain JSON values (labels as strings)."""
-    from practices.dashboard_export import to_json
+    return dashboard_export.to_json(fig)
 
-    return to_json(fig)
+
+def cached_figure(store, session, viewer: User | None, name: str, filters: Filters) -> Figure:
+    """figure(), answered from `store` (a dict the app keeps, e.g. app.extensions) while the
+    data generation is the same: a change shows on the next request. KeyError as figure()."""
+    return dashboard_figures.cached_figure(store, session, viewer, name, filters)
+
+
+def cached_headline(store, session, viewer: User | None, filters: Filters) -> dict:
+    return dashboard_figures.cached_headline(store, session, viewer, filters)
