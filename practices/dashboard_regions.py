@@ -47,6 +47,9 @@ _UPPER = {"202": "002", "419": "019", "002": None, "019": None, "142": None, "15
           "009": None}
 _PARENT = {code: parent for code, parent in _SLUG_CODES.values()} | _UPPER
 _SLUG_OF_CODE = {code: slug for slug, (code, _parent) in _SLUG_CODES.items()}
+# CLDR's "Latin America" (419) is M49's "Latin America and the Caribbean".
+_M49_NAMES = {"419": {"en": "Latin America and the Caribbean",
+                      "fr": "Amérique latine et Caraïbes", "es": "América Latina y el Caribe"}}
 REGIONS = ("002", "019", "142", "150", "009")  # the five M49 regions, for "by region" figures
 
 
@@ -86,8 +89,35 @@ def region_of(country: str | None) -> str | None:
 def label(code: str, lang: str = "en") -> str:
     """The area's name in `lang`: the vocabulary's for sub-regions, CLDR's (Babel) above."""
     slug = _SLUG_OF_CODE.get(code)
+    if code in _M49_NAMES:
+        return _M49_NAMES[code].get(lang, _M49_NAMES[code]["en"])
     if slug:
         return vocabulary("regions").label(slug, lang)
     from babel import Locale
 
     return Locale.parse(lang).territories.get(code, code)
+
+
+def _children(code: str | None) -> list[str]:
+    return [child for child, parent in _PARENT.items() if parent == code]
+
+
+@cache
+def areas() -> tuple[str, ...]:
+    """Every code the region filter accepts, in tree order: each region, then its
+    sub-regions, each followed by its intermediate regions (for a filter's choices)."""
+    ordered: list[str] = []
+
+    def visit(code: str) -> None:
+        ordered.append(code)
+        for child in _children(code):
+            visit(child)
+
+    for region in REGIONS:
+        visit(region)
+    return tuple(ordered)
+
+
+def depth(code: str) -> int:
+    """0 for a region, 1 for a sub-region, 2 for an intermediate region."""
+    return len(ancestry(code)) - 1
