@@ -13,7 +13,7 @@ from practices.dashboard_model import Column, Figure
 from practices.dashboard_query import GROUPS, measure_conditions, measure_groups
 from practices.dashboard_regions import REGIONS, region_of
 from practices.dashboard_regions import label as region_label
-from practices.dashboard_text import _, language
+from practices.dashboard_text import _, language, number
 from practices.fields import N_
 from practices.measures import STATUS_LABELS, STATUSES
 from practices.models import Measure
@@ -109,7 +109,7 @@ def _area_summary(session, filters) -> str:
     count, area = session.execute(select(func.count(Measure.id), func.sum(Measure.area_ha))
                                   .where(*measure_conditions(filters))).one()
     return _("%(measures)s published measures cover %(area)s ha.", measures=count,
-             area=f"{float(area or 0):,.0f}")
+             area=number(float(area or 0)))
 
 
 # The IPCC Tier 1 estimate ----------------------------------------------------------------
@@ -176,10 +176,10 @@ def carbon_estimate(session, viewer, filters) -> Figure:
     apart = estimate_categories(session, filters)
     summary = _("Published measures are estimated to store %(t_c_yr)s t C a year "
                 "(%(low)s to %(high)s), %(t_c_20yr)s t C over 20 years.",
-                t_c_yr=f"{total['t_c_yr']:,.0f}", low=f"{total['t_c_yr_low']:,.0f}",
-                high=f"{total['t_c_yr_high']:,.0f}", t_c_20yr=f"{total['t_c_20yr']:,.0f}")
+                t_c_yr=number(total["t_c_yr"]), low=number(total["t_c_yr_low"]),
+                high=number(total["t_c_yr_high"]), t_c_20yr=number(total["t_c_20yr"]))
     notes = (_("IPCC Tier 1 (2006 Guidelines, 2019 Refinement), 0–30 cm, the change spread "
-               "over 20 years; the range is the 95 % range of the IPCC tables, added up."),
+               "over 20 years; the range adds up the 95 per cent ranges of the IPCC tables."),
              _("%(count)s measures have no IPCC default and are counted apart.",
                count=apart.get("no-ipcc-default", {}).get("measures", 0)),
              _(SEVERAL_GROUPS))
@@ -254,8 +254,8 @@ def measured_soc(session, viewer, filters) -> Figure:
     rows.append(overall)
     summary = _("%(count)s measures report measured soil carbon; %(share)s %% of those with a "
                 "rate reach 4 ‰ a year (median %(median)s ‰).", count=overall["measures"],
-                share=_text(overall["share_reaching_4_pct"]),
-                median=_text(overall["median_per_mille_yr"]))
+                share=number(overall["share_reaching_4_pct"], 1),
+                median=number(overall["median_per_mille_yr"], 2))
     return Figure("measured-soc", "action", _("Measured soil organic carbon"), summary, "table",
                   (Column("code", _("Practice group code")), Column("label", _("Practice group")),
                    Column("measures", _("Measures with results"), "measures"),
@@ -276,6 +276,3 @@ def _soc_row(code: str, label: str, rates: dict[int, float | None]) -> dict:
             "reaching_4": reaching,
             "share_reaching_4_pct": round(100 * reaching / len(known), 1) if known else None}
 
-
-def _text(value) -> str:
-    return "–" if value is None else f"{value:g}"

@@ -80,7 +80,7 @@ def organizations_by_country(session, viewer, filters) -> Figure:
              .where(*organization_conditions(filters), Organization.country.is_not(None))
              .group_by(Organization.country))
     rows = country_rows(session.execute(query).all())
-    summary = _("Organisations in %(countries)s countries.", countries=len(rows))
+    summary = _("Countries with organisations: %(countries)s.", countries=len(rows))
     return Figure("organizations-by-country", "community", _("Organisations by country"),
                   summary, "choropleth", country_columns(_("Organisations"), "organizations"),
                   tuple(rows), _notes(filters))

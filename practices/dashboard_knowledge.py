@@ -38,7 +38,7 @@ def sheets_over_time(session, viewer, filters) -> Figure:
     rows = _cumulative(_periods(counts))
     total = rows[-1]["total"] if rows else 0
     summary = (_("No published sheet matches these filters.") if not rows else
-               _("%(total)s published sheets, from %(first)s to %(last)s.", total=total,
+               _("Published sheets: %(total)s, from %(first)s to %(last)s.", total=total,
                  first=rows[0]["period"], last=rows[-1]["period"]))
     return Figure("sheets-over-time", "knowledge", _("Published sheets over time"), summary,
                   "timeline",

@@ -37,3 +37,13 @@ def language() -> str:
     tools = _flask_translations()
     locale = tools[2]() if tools else None
     return str(locale or "en").split("_")[0]
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """A number written the reader's way ("12,345" in English, "12 345" in French)."""
+    if value is None:
+        return "–"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=language())

@@ -78,7 +78,16 @@ def _writer_key() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from wiki.api import carbon, directory, imports, mapdata, sheets, spec, threads  # noqa: F401 - routes register on import
+    from wiki.api import (  # noqa: F401 - routes register on import
+        carbon,
+        dashboard,
+        directory,
+        imports,
+        mapdata,
+        sheets,
+        spec,
+        threads,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(spec.docs)
