@@ -73,7 +73,7 @@ ALL = (BARS, TIMELINE, STACKED, MATRIX, MAP)
 @pytest.mark.parametrize("chart", ALL, ids=lambda fig: fig.kind)
 def test_every_chart_is_a_named_described_picture(chart):
     svg = parse(charts.render(chart))
-    assert svg.get("role") == "img"
+    assert svg.get("role") == ("group" if chart.kind == "matrix" else "img")
     title = svg.find(f"{SVG}title")
     desc = svg.find(f"{SVG}desc")
     assert title.text == chart.title and desc.text == chart.summary
@@ -137,6 +137,7 @@ def test_matrix_writes_counts_and_links_each_gap_to_the_new_sheet_form():
     assert {"3", "12", "1", "2"} <= set(texts(svg))
     links = {link.get("href") for link in svg.iter(f"{SVG}a")}
     assert len(links) == 2
+    assert all(link.get("tabindex") == "-1" for link in svg.iter(f"{SVG}a"))  # the table's are
     queries = [parse_qs(urlsplit(href).query) for href in links]
     assert {"practice_groups": ["agroforestry"], "agro_climatic_zones": ["semi-arid"]} in queries
     assert all(urlsplit(href).path == "/practices/new" for href in links)

@@ -53,19 +53,21 @@ def n(value: float) -> str:
 
 
 def frame(figure, height: float, body: Markup, *, width: float = WIDTH,
-          shown_width: float | None = None) -> Markup:
+          shown_width: float | None = None, role: str = "img") -> Markup:
     """The chart: a picture to assistive technology, named by the figure's title and
     described by its summary; drawn in `width` units, shown `shown_width` pixels wide at
-    most (the stylesheet shrinks it on narrower screens)."""
+    most (the stylesheet shrinks it on narrower screens). A chart with links for pointers
+    is a "group" whose drawing is hidden from assistive technology instead (an image may not
+    hold links); its table offers the same links to keyboards and screen readers."""
     ident = f"chart-{figure.name}"
     zoom = (shown_width or width) / width
     return tag("svg", join([
         tag("title", figure.title, id=f"{ident}-title"),
         tag("desc", figure.summary, id=f"{ident}-desc"),
-        body,
+        body if role == "img" else tag("g", body, aria_hidden="true"),
     ]), xmlns="http://www.w3.org/2000/svg", class_=f"chart chart--{figure.kind}",
         viewBox=f"0 0 {n(width)} {n(height)}", width=n(width * zoom), height=n(height * zoom),
-        role="img", aria_labelledby=f"{ident}-title {ident}-desc", focusable="false")
+        role=role, aria_labelledby=f"{ident}-title {ident}-desc", focusable="false")
 
 
 def text(x: float, y: float, body: str, *, anchor: str | None = None, cls: str | None = None,

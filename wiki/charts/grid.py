@@ -19,7 +19,7 @@ def matrix(figure, fmt: Formatter) -> Markup:
     """One row and one column a code, each cell its count (written, and shaded); a gap is a
     dashed white cell with a "+" linking to the new-sheet form with both fields set. Pointer
     users click it; keyboard and screen-reader users have the same links in the table (to
-    them this picture is one image, with nothing to focus inside)."""
+    them the drawing is hidden, its links out of the tab order: a named group)."""
     grid = pivot(figure.rows, *matrix_axes(figure.rows))
     longest = max((len(label) for label in grid.row_labels), default=0)
     left = min(WIDTH * 0.45, 12 + 7 * longest)
@@ -51,7 +51,8 @@ def matrix(figure, fmt: Formatter) -> Markup:
                 parts.append(_gap(row, x, y, cell, name) if row.get("gap")
                              else _count(row, x, y, cell, name, scale, fmt))
     width = max(WIDTH, left + len(grid.columns) * cell + 4)
-    return frame(figure, header + len(grid.rows) * CELL_HEIGHT + 6, join(parts), width=width)
+    return frame(figure, header + len(grid.rows) * CELL_HEIGHT + 6, join(parts), width=width,
+                 role="group")
 
 
 def _count(row: dict, x: float, y: float, width: float, name: str, scale, fmt) -> Markup:
@@ -72,7 +73,7 @@ def _gap(row: dict, x: float, y: float, width: float, name: str) -> Markup:
         tag("rect", x=n(x + 1.5), y=n(y + 1.5), width=n(width - 3),
             height=str(CELL_HEIGHT - 3), class_="chart__gap"),
         text(x + width / 2, y + 17, "+", anchor="middle", cls="chart__gap-mark"),
-    ]), href=new_sheet_url(row), class_="chart__gap-link", tabindex="-1", aria_hidden="true")
+    ]), href=new_sheet_url(row), class_="chart__gap-link", tabindex="-1")
 
 
 def new_sheet_url(row: dict) -> str:
