@@ -16,13 +16,13 @@ from practices import dashboard, dashboard_regions, organizations
 from practices.fields import N_
 from practices.models import College
 from practices.vocab import vocabulary
-from wiki import charts, figure_tables, security
+from wiki import security
 from wiki.api.dashboard import dashboard_store
 from wiki.auth import acting_user
+from wiki.dashboard_cards import card
 from wiki.db import get_session
 from wiki.errors import render_error
 from wiki.i18n import current_language
-from wiki.rendering import number
 
 bp = Blueprint("dashboard", __name__)
 
@@ -55,25 +55,13 @@ def load_figure(name: str, chosen: dashboard.Filters) -> dashboard.Figure:
         abort(404)
 
 
-def drawn(figure: dashboard.Figure) -> dict:
-    """What the figure templates need: the figure, its SVG and its table."""
-    return {"figure": figure, "chart": charts.render(figure, fmt=chart_number),
-            "table": figure_tables.table(figure)}
-
-
-def chart_number(value: float) -> str:
-    """A number as a chart prints it, in the reader's locale: as precise as it can be read
-    at a glance (1,808 rather than 1,807.61; the table has every digit)."""
-    size = abs(value)
-    return number(round(value, 0 if size >= 100 else 1 if size >= 10 else 2))
-
-
 @bp.get("/dashboard")
 def index():
     chosen = filters()
-    figures = [drawn(load_figure(name, chosen)) for name in dashboard.FIGURES]
+    figures = [load_figure(name, chosen) for name in dashboard.FIGURES]
     sections = [(section, _(dashboard.SECTION_TITLES[section]),
-                 [item for item in figures if item["figure"].section == section])
+                 [card(figure, chosen.to_args()) for figure in figures
+                  if figure.section == section])
                 for section in dashboard.SECTIONS]
     return render_template("dashboard/index.html", sections=sections, chosen=chosen,
                            headline=dashboard.cached_headline(dashboard_store(), get_session(),
@@ -84,14 +72,16 @@ def index():
 @bp.get("/dashboard/<name>")
 def figure_page(name: str):
     chosen = filters()
-    item = drawn(load_figure(name, chosen))
+    figure = load_figure(name, chosen)
+    alone = card(figure, chosen.to_args(), heading="h1", link=False)
     if request.args.get("embed") == "1":
-        response = make_response(render_template("dashboard/embed.html", **item,
-                                                 query=chosen.to_args()))
+        response = make_response(render_template("dashboard/embed.html", figure=figure,
+                                                 card=alone, query=chosen.to_args()))
         return security.allow_framing(response)
     embed_url = url_for(".figure_page", name=name, embed="1", _external=True, **chosen.to_args())
-    return render_template("dashboard/figure.html", **item, query=chosen.to_args(),
-                           chosen=chosen, options=filter_options(), embed_url=embed_url)
+    return render_template("dashboard/figure.html", figure=figure, card=alone,
+                           query=chosen.to_args(), chosen=chosen, options=filter_options(),
+                           embed_url=embed_url)
 
 
 @bp.get("/dashboard/<name>.csv")
