@@ -78,7 +78,9 @@ def figure_page(name: str):
         response = make_response(render_template("dashboard/embed.html", figure=figure,
                                                  card=alone, query=chosen.to_args()))
         return security.allow_framing(response)
-    embed_url = url_for(".figure_page", name=name, embed="1", _external=True, **chosen.to_args())
+    # The embed speaks the language of the page its code was copied from.
+    embed_url = url_for(".figure_page", name=name, embed="1", lang=current_language(),
+                        _external=True, **chosen.to_args())
     return render_template("dashboard/figure.html", figure=figure, card=alone,
                            query=chosen.to_args(), chosen=chosen, options=filter_options(),
                            embed_url=embed_url)
