@@ -105,5 +105,6 @@ def test_read_print_and_follow_a_gap_to_a_prefilled_form(dashboard_server, brows
     page.goto(f"{base}/dashboard/sheets-by-country?embed=1")
     assert page.locator(".site-header").count() == 0
     expect(page.locator("svg.chart--choropleth")).to_be_visible()
+    assert axe_problems(page) == []
     shot(page, "embed")
     context.close()

@@ -3,6 +3,7 @@ empty combinations marked as gaps that lead to the new-sheet form."""
 
 from urllib.parse import urlencode
 
+from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -77,5 +78,7 @@ def _gap(row: dict, x: float, y: float, width: float, name: str) -> Markup:
 
 
 def new_sheet_url(row: dict) -> str:
-    """The new-sheet form with the gap's fields set (`/practices/new?practice_groups=…`)."""
-    return "/practices/new?" + urlencode(row.get("new_sheet_args") or {}, doseq=True)
+    """The new-sheet form with the gap's fields set (`/practices/new?practice_groups=…`), at
+    the wiki's own address when there is a request (a wiki served under a path prefix)."""
+    path = url_for("sheets.new") if has_request_context() else "/practices/new"
+    return f"{path}?{urlencode(row.get('new_sheet_args') or {}, doseq=True)}"
