@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 480  # SVG units: charts are drawn at this size and shrink to fit narrower screens
+WIDTH = 420  # SVG units: charts are drawn at this size and shrink to fit narrower screens
 INK = "#1f2a24"
 # Dark enough for white text on them and for 3:1 against the page (WCAG 1.4.11).
 PALETTE = ("#2f6b3f", "#2b6cb0", "#8a5a00", "#6b46c1", "#a0522d", "#4a5568")
@@ -200,7 +200,7 @@ def legend(ident: str, names: Sequence[str], y: float, *,
     items, x, line = [], 0.0, 0
     for index, name in enumerate(names):
         label = clipped(name, 40)
-        room = 40 + 7 * len(label)
+        room = 52 + 7.5 * len(label)
         if x and x + room > WIDTH:
             x, line = 0.0, line + 1
         top = y + line * 20
