@@ -22,7 +22,9 @@ class CardStore:
 
     def __init__(self):
         self._entries: dict[tuple, tuple[weakref.ref, Markup]] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: a figure collected while this thread holds the lock (a garbage
+        # collection run by an allocation inside it) calls _forget on the same thread.
+        self._lock = threading.RLock()
 
     def get(self, figure: Figure, variant: tuple, render: Callable[[], Markup]) -> Markup:
         key = (id(figure), *variant)
