@@ -37,6 +37,9 @@ class CardStore:
             self._entries[key] = (weakref.ref(figure, self._forget(key)), html)
         return html
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def _forget(self, key: tuple):
         def forget(_ref):
             with self._lock:

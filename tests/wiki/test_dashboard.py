@@ -4,14 +4,17 @@ filters in the address (a bad one is a 400 that names it) and the gap cells that
 prefilled new-sheet form."""
 
 import csv
+import gc
 import io
 import json
 import re
 
 import pytest
+from markupsafe import Markup
 
 from practices import dashboard
 from practices.models import Role
+from wiki.dashboard_cards import CardStore
 
 GROUPS_AND_ZONES = {"practice_groups": ["agroforestry"], "agro_climatic_zones": ["humid"]}
 
@@ -142,3 +145,23 @@ def test_dashboard_speaks_french_and_spanish(client, wiki):
         text = client.get(f"/dashboard?lang={lang}").text
         for word in words:
             assert word in text, (lang, word)
+
+
+def test_a_card_is_drawn_once_per_figure_and_forgotten_with_it():
+    store, drawings = CardStore(), []
+
+    def draw():
+        drawings.append(1)
+        return Markup("<article>…</article>")
+
+    figure = dashboard.Figure("sheets-by-source", "knowledge", "Sources", "", "bars", (), ())
+    assert store.get(figure, ("h3", True), draw) == store.get(figure, ("h3", True), draw)
+    assert len(drawings) == 1  # the same figure object (same data, filters and language)
+    store.get(figure, ("h1", False), draw)  # alone on its page: another card
+    same_numbers = dashboard.Figure("sheets-by-source", "knowledge", "Sources", "", "bars", (),
+                                    ())
+    store.get(same_numbers, ("h3", True), draw)  # built afresh: drawn afresh
+    assert len(drawings) == 3 and len(store) == 3
+    del figure, same_numbers
+    gc.collect()
+    assert len(store) == 0
