@@ -36,6 +36,8 @@ CROSS_FIELD_RULES = {
     # the carbon order and filter need a climate zone and a soil chosen as well
     "listPractices": {"sort", "meets_4_per_1000"},
     "searchPractices": {"sort", "meets_4_per_1000"},
+    "getDashboard": {"year_to"},  # not before year_from
+    "getDashboardFigure": {"year_to"},
 }
 DOMAIN_ANSWERS = {"estimateCarbon": {"no_ipcc_default"}}  # the tables have no default
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -110,7 +112,8 @@ def existing(content) -> dict[str, dict[str, str]]:
             "getOrganization": {"slug": content["home"].slug},
             "getCollege": {"slug": content["college"].slug},
             "getVocabulary": {"name": "agro_climatic_zones"},
-            "listThreads": sheet, "startThread": sheet}
+            "listThreads": sheet, "startThread": sheet,
+            "getDashboardFigure": {"figure": "coverage-agro-climatic"}}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "contributor"])
