@@ -19,7 +19,7 @@ CODE_COLUMNS = frozenset({"code", "x", "y", "stack", "iso_numeric", "map_name", 
 class Cell:
     value: object  # a number (formatted by the template) or a text
     href: str | None = None  # a sheet, or for a gap the new-sheet form with its fields set
-    label: str | None = None  # what a gap's link says to a screen reader, out of the table
+    gap: str | None = None  # a gap's combination ("Agroforestry × Semi-arid"), for its link
 
     @property
     def numeric(self) -> bool:
@@ -79,5 +79,4 @@ def _grid(figure, row_key: str, column_key: str, *, totals: bool) -> Table:
 
 
 def _gap(row: dict, name: str) -> Cell:
-    return Cell(_("write one"), href=charts.new_sheet_url(row),
-                label=_("No sheet yet for %(cell)s: write the first one", cell=name))
+    return Cell(_("write one"), href=charts.new_sheet_url(row), gap=name)

@@ -56,6 +56,7 @@ def test_gap_cell_opens_the_new_sheet_form_with_its_fields_set(client, wiki, log
     page = client.get("/dashboard").text
     gap = "/practices/new?practice_groups=agroforestry&amp;agro_climatic_zones=semi-arid"
     assert gap in page  # agroforestry is documented in humid zones only
+    assert "+ write one<span class=\"visually-hidden\"> (Agroforestry × Semi-arid)</span>" in page
     login(make_user(Role.CONTRIBUTOR))
     form = client.get(gap.replace("&amp;", "&")).text
     assert re.search(r'name="practice_groups" value="agroforestry" checked', form)
