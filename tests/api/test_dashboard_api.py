@@ -5,18 +5,12 @@ next request, and a gap of the coverage matrix leading to a prefilled new-sheet 
 import re
 
 import pytest
+from sqlmodel import select
 
 from practices import measures, profiles, workflow
-from practices.models import Role
+from practices.models import Role, Sheet
 from tests.api.conftest import assert_error
-
-NO_TILL = {
-    "land_use": "cropland",
-    "climate_zone": "cool-temperate-moist",
-    "soil_class": "high-activity-clay",
-    "baseline": ["long-term-cultivated", "full-tillage", "medium-input"],
-    "practice": ["long-term-cultivated", "no-till", "medium-input"],
-}
+from tests.practices.test_measures import NO_TILL
 
 
 @pytest.fixture
@@ -94,9 +88,6 @@ def test_the_review_queue_lists_only_what_the_caller_may_see(
 
 
 def workflow_sheet(session, partner):
-    from practices.models import Sheet
-    from sqlmodel import select
-
     draft = session.exec(select(Sheet).where(Sheet.slug == "secret-draft")).one()
     workflow.submit(session, draft, partner["manager"])
     session.commit()
@@ -105,7 +96,7 @@ def workflow_sheet(session, partner):
 
 def test_the_document_describes_both_operations(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert "getDashboard" == document["paths"]["/api/v1/dashboard"]["get"]["operationId"]
+    assert document["paths"]["/api/v1/dashboard"]["get"]["operationId"] == "getDashboard"
     figure = document["paths"]["/api/v1/dashboard/{figure}"]["get"]
     assert {"400", "404"} <= set(figure["responses"])
 

@@ -21,14 +21,11 @@ from practices.models import (
     SheetTerm,
 )
 from tests.conftest import empty_tables
+from tests.practices.test_measures import NO_TILL
 
 COUNTRIES = ("BF", "FR", "BR", "KE")
 GROUPS = ("agroforestry", "minimal-soil-disturbance", "water-harvesting")
 ZONES = ("humid", "semi-arid")
-NO_TILL = dict(land_use="cropland", climate_zone="cool-temperate-moist",
-               soil_class="high-activity-clay",
-               baseline=["long-term-cultivated", "full-tillage", "medium-input"],
-               practice=["long-term-cultivated", "no-till", "medium-input"])
 CASES = ("estimated", "no-area", "no-ipcc-default", "not-enough-data")
 
 sheets_st = st.lists(st.fixed_dictionaries({
