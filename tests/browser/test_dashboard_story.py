@@ -90,7 +90,7 @@ def test_read_print_and_follow_a_gap_to_a_prefilled_form(dashboard_server, brows
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r".*/dashboard$"))
-    gap = page.locator("#figure-coverage-agro-climatic a.chart__gap-link").first
+    gap = page.locator("#figure-coverage-agro-climatic .chart__cells a").first
     href = gap.get_attribute("href")
     group = re.search(r"practice_groups=([\w-]+)", href).group(1)
     zone = re.search(r"agro_climatic_zones=([\w-]+)", href).group(1)

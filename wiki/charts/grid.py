@@ -41,6 +41,8 @@ def matrix(figure, fmt: Formatter) -> Markup:
         parts.append(text(left - 8, header + index * CELL_HEIGHT + 16,
                           clipped(label, int((left - 20) / 7)), anchor="end",
                           cls="chart__label"))
+    cells = []  # one group of them: their look is the stylesheet's (.chart__cells), not
+    # repeated on each of the hundreds of cells
     for row_index, (row_code, row_label) in enumerate(zip(grid.rows, grid.row_labels,
                                                           strict=True)):
         for column_index, (column_code, column_label) in enumerate(
@@ -49,8 +51,9 @@ def matrix(figure, fmt: Formatter) -> Markup:
             if row is not None:
                 x, y = left + column_index * cell, header + row_index * CELL_HEIGHT
                 name = f"{row_label} × {column_label}"
-                parts.append(_gap(row, x, y, cell, name) if row.get("gap")
+                cells.append(_gap(row, x, y, cell, name) if row.get("gap")
                              else _count(row, x, y, cell, name, scale, fmt))
+    parts.append(tag("g", join(cells), class_="chart__cells"))
     width = max(WIDTH, left + len(grid.columns) * cell + 4)
     return frame(figure, header + len(grid.rows) * CELL_HEIGHT + 6, join(parts), width=width,
                  role="group")
@@ -63,8 +66,7 @@ def _count(row: dict, x: float, y: float, width: float, name: str, scale, fmt) -
         tag("title", f"{name}: {fmt(value)}"),
         tag("rect", x=n(x + 1), y=n(y + 1), width=n(width - 2), height=str(CELL_HEIGHT - 2),
             fill=shade.fill),
-        text(x + width / 2, y + 16, fmt(value), anchor="middle", cls="chart__cell",
-             fill=shade.ink),
+        text(x + width / 2, y + 16, fmt(value), fill=shade.ink),
     ]))
 
 
@@ -72,9 +74,9 @@ def _gap(row: dict, x: float, y: float, width: float, name: str) -> Markup:
     return tag("a", join([
         tag("title", _("No sheet yet for %(cell)s: write the first one", cell=name)),
         tag("rect", x=n(x + 1.5), y=n(y + 1.5), width=n(width - 3),
-            height=str(CELL_HEIGHT - 3), class_="chart__gap"),
-        text(x + width / 2, y + 17, "+", anchor="middle", cls="chart__gap-mark"),
-    ]), href=new_sheet_url(row), class_="chart__gap-link", tabindex="-1")
+            height=str(CELL_HEIGHT - 3)),
+        text(x + width / 2, y + 17, "+"),
+    ]), href=new_sheet_url(row), tabindex="-1")
 
 
 def new_sheet_url(row: dict) -> str:
