@@ -87,7 +87,12 @@ def generation(session) -> tuple:
     """Changes with anything a figure counts: sheets, their status and terms (the change log),
     every administrative act and measure transition (the audit log), profile and measure
     saves, comments, their edits and hiding, endorsements and their withdrawal."""
-    return (freshness.current_version(session).stamp, map_features.generation(session))
+    memo = session.info.get("dashboard_generation")
+    if memo is not None and memo[0] is session.get_transaction():
+        return memo[1]  # a page asks for 17 answers in one transaction: look once
+    value = (freshness.current_version(session).stamp, map_features.generation(session))
+    session.info["dashboard_generation"] = (session.get_transaction(), value)
+    return value
 
 
 def cached(store: MutableMapping, session, key: tuple, compute: Callable):
