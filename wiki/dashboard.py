@@ -16,7 +16,7 @@ from practices import dashboard, dashboard_regions, organizations
 from practices.fields import N_
 from practices.models import College
 from practices.vocab import vocabulary
-from wiki import security
+from wiki import dashboard_page_cache, security
 from wiki.api.dashboard import dashboard_store
 from wiki.auth import acting_user
 from wiki.dashboard_cards import card
@@ -58,15 +58,20 @@ def load_figure(name: str, chosen: dashboard.Filters) -> dashboard.Figure:
 @bp.get("/dashboard")
 def index():
     chosen = filters()
+    return dashboard_page_cache.page(lambda: render_template(
+        "dashboard/index.html", sections=sections(chosen), chosen=chosen,
+        headline=dashboard.cached_headline(dashboard_store(), get_session(), acting_user(),
+                                           chosen),
+        query=chosen.to_args(), options=filter_options()))
+
+
+def sections(chosen: dashboard.Filters) -> list[tuple[str, str, list]]:
+    """(section, its title, the cards of its figures), in page order."""
     figures = [load_figure(name, chosen) for name in dashboard.FIGURES]
-    sections = [(section, _(dashboard.SECTION_TITLES[section]),
-                 [card(figure, chosen.to_args()) for figure in figures
-                  if figure.section == section])
-                for section in dashboard.SECTIONS]
-    return render_template("dashboard/index.html", sections=sections, chosen=chosen,
-                           headline=dashboard.cached_headline(dashboard_store(), get_session(),
-                                                              acting_user(), chosen),
-                           query=chosen.to_args(), options=filter_options())
+    return [(section, _(dashboard.SECTION_TITLES[section]),
+             [card(figure, chosen.to_args()) for figure in figures
+              if figure.section == section])
+            for section in dashboard.SECTIONS]
 
 
 @bp.get("/dashboard/<name>")

@@ -5,6 +5,7 @@ prefilled new-sheet form."""
 
 import csv
 import gc
+import gzip
 import io
 import json
 import re
@@ -166,3 +167,13 @@ def test_a_card_is_drawn_once_per_figure_and_forgotten_with_it():
     del figure, same_numbers
     gc.collect()
     assert len(store) == 0
+
+
+def test_a_change_shows_on_the_next_request_also_from_the_cached_page(client, wiki, make_sheet):
+    first = client.get("/dashboard", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert headline_number(gzip.decompress(first.data).decode(), "Published sheets") == "2"
+    again = client.get("/dashboard")  # the same page, from the cache, not compressed
+    assert headline_number(again.text, "Published sheets") == "2"
+    make_sheet("Half-moons", countries=["BF"])
+    assert headline_number(client.get("/dashboard").text, "Published sheets") == "3"
