@@ -128,23 +128,24 @@ class Scale:
 
 def x_axis(scale: Scale, top: float, bottom: float, fmt: Formatter) -> Markup:
     """Vertical grid lines at the ticks (the zero line darker), their values below."""
-    parts = []
-    for tick in scale.ticks:
-        x = scale(tick)
-        parts.append(tag("line", x1=n(x), x2=n(x), y1=n(top), y2=n(bottom),
-                         class_="chart__axis" if tick == 0 else "chart__grid"))
-        parts.append(text(x, bottom + 14, fmt(tick), anchor="middle", cls="chart__tick"))
-    return join(parts)
+    return _grid_lines(scale, lambda at: (at, top, at, bottom),
+                       lambda at: (at, bottom + 14, "middle"), fmt)
 
 
 def y_axis(scale: Scale, left: float, right: float, fmt: Formatter) -> Markup:
     """Horizontal grid lines at the ticks (the zero line darker), their values on the left."""
+    return _grid_lines(scale, lambda at: (left, at, right, at),
+                       lambda at: (left - 6, at + 4, "end"), fmt)
+
+
+def _grid_lines(scale: Scale, line, label, fmt: Formatter) -> Markup:
     parts = []
     for tick in scale.ticks:
-        y = scale(tick)
-        parts.append(tag("line", x1=n(left), x2=n(right), y1=n(y), y2=n(y),
+        x1, y1, x2, y2 = line(scale(tick))
+        parts.append(tag("line", x1=n(x1), y1=n(y1), x2=n(x2), y2=n(y2),
                          class_="chart__axis" if tick == 0 else "chart__grid"))
-        parts.append(text(left - 6, y + 4, fmt(tick), anchor="end", cls="chart__tick"))
+        x, y, anchor = label(scale(tick))
+        parts.append(text(x, y, fmt(tick), anchor=anchor, cls="chart__tick"))
     return join(parts)
 
 
