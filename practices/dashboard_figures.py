@@ -81,6 +81,7 @@ def headline_numbers(session, viewer, filters) -> dict:
 
 CACHE_SIZE = 2_000
 _LOCK = threading.Lock()  # gunicorn's threads share the store
+_COMPUTING: dict[tuple, threading.Lock] = {}  # one gate per answer being computed
 
 
 def generation(session) -> tuple:
@@ -97,20 +98,35 @@ def generation(session) -> tuple:
 
 def cached(store: MutableMapping, session, key: tuple, compute: Callable):
     """`compute()` once per key and data generation; `store` is the caller's (an app's) dict,
-    trimmed to the CACHE_SIZE most recently used answers."""
+    trimmed to the CACHE_SIZE most recently used answers. Threads asking for the same missing
+    answer wait for the first one to compute it instead of computing it again each."""
     full_key = (*key, language(), generation(session))
-    with _LOCK:
-        value = store.get(full_key)
-        if value is not None and isinstance(store, OrderedDict):
-            store.move_to_end(full_key)
+    value = _lookup(store, full_key)
     if value is not None:
         return value
-    value = compute()
     with _LOCK:
-        store[full_key] = value
-        while len(store) > CACHE_SIZE:
-            store.pop(next(iter(store)))
+        gate = _COMPUTING.setdefault(full_key, threading.Lock())
+    try:
+        with gate:
+            value = _lookup(store, full_key)
+            if value is None:
+                value = compute()
+                with _LOCK:
+                    store[full_key] = value
+                    while len(store) > CACHE_SIZE:
+                        store.pop(next(iter(store)))
+    finally:
+        with _LOCK:
+            _COMPUTING.pop(full_key, None)
     return value
+
+
+def _lookup(store: MutableMapping, key: tuple):
+    with _LOCK:
+        value = store.get(key)
+        if value is not None and isinstance(store, OrderedDict):
+            store.move_to_end(key)
+        return value
 
 
 def cached_figure(store: MutableMapping, session, viewer, name: str, filters) -> Figure:
