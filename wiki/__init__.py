@@ -11,6 +11,7 @@ from wiki import (
     browse,
     caching,
     carbon,
+    dashboard,
     db,
     discussions,
     errors,
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     caching.init_app(app)  # issue 12: compression, hashed static URLs, ETags, Cache-Control
     app.register_blueprint(carbon.bp)  # issue 13: the "4 per 1000" calculator
     app.register_blueprint(measures.bp)  # issue 14: partners' measures in the field
+    app.register_blueprint(dashboard.bp)  # issue 15: the "4 per 1000" dashboard
     from wiki import offline
 
     offline.init_app(app)  # issue 16: installable app, sheets saved for offline reading

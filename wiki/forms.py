@@ -15,6 +15,7 @@ from practices.fields import FIELDS
 from practices.impacts import IMPACT_INDICATORS
 from practices.models import Revision
 from practices.sheets import Content
+from practices.vocab import vocabulary
 
 TEXT_KEYS = ("title", "summary", "body")
 # Possessive quantifiers (and no leading blanks in the URL pattern): a line of ten thousand
@@ -46,6 +47,20 @@ def values_from_content(content: Content | Revision | None) -> dict[str, Any]:
     for spec in FIELDS:
         value = content.fields.get(spec.name)
         values[spec.name] = _display(spec.kind, value)
+    return values
+
+
+def values_from_query(args: MultiDict) -> dict[str, Any]:
+    """A new sheet's form with what its address sets: the title and vocabulary codes, e.g.
+    `/practices/new?practice_groups=AF&agro_climatic_zones=semi-arid` from a gap of the
+    dashboard's coverage matrix. Unknown codes are left out (they would only be refused)."""
+    values = values_from_content(None)
+    values["title"] = args.get("title", "")
+    for spec in FIELDS:
+        if spec.kind == "codes" and spec.name in args:
+            known = vocabulary(spec.vocabulary)
+            values[spec.name] = [code for code in dict.fromkeys(args.getlist(spec.name))
+                                 if code in known]
     return values
 
 

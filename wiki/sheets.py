@@ -59,8 +59,7 @@ def new():
     user = acting_user()
     require(policy.can_create(user))
     if request.method == "GET":
-        values = forms.values_from_content(None)
-        values["title"] = request.args.get("title", "")
+        values = forms.values_from_query(request.args)
         return render_template("sheets/edit.html", sheet=None, values=values, errors={})
     values = forms.values_from_request(request.form)
     try:

@@ -29,6 +29,8 @@ CHECKS = [REGISTERED_CHECKS.get_one(name) for name in REGISTERED_CHECKS.get_all_
 # request may break them, and then the domain answers 422 naming those fields. Everything
 # else a schema-valid request gets must be accepted (Schemathesis' positive_data_acceptance).
 SHEET_RULES = {"fields.rainfall_mm_max",  # not below the lower bound
+               # at most 3 groups: the domain's rule, reported with the others at once
+               "fields.practice_groups",
                "fields.carbon_land_use", "fields.carbon_baseline", "fields.carbon_practice"}
 CROSS_FIELD_RULES = {
     "createPractice": SHEET_RULES,
@@ -40,6 +42,8 @@ CROSS_FIELD_RULES = {
     # measures: the sheets must be published ones, the end year not before the start year
     "createMeasure": {"sheets", "end_year"},
     "updateMeasure": {"sheets", "end_year"},
+    "getDashboard": {"year_to"},  # not before year_from
+    "getDashboardFigure": {"year_to"},
 }
 DOMAIN_ANSWERS = {"estimateCarbon": {"no_ipcc_default"}}  # the tables have no default
 EXAMPLES_PER_OPERATION = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -128,7 +132,8 @@ def existing(content) -> dict[str, dict[str, str]]:
             "listOrganizationMeasures": {"slug": content["home"].slug},
             "createMeasure": {"slug": content["home"].slug},
             **dict.fromkeys(("getMeasure", "updateMeasure", "transitionMeasure",
-                             "deleteMeasure"), {"measure_id": content["measure"]})}
+                             "deleteMeasure"), {"measure_id": content["measure"]}),
+            "getDashboardFigure": {"figure": "coverage-agro-climatic"}}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "contributor"])

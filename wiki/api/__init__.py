@@ -81,6 +81,7 @@ def _writer_key() -> str:
 def init_app(app: Flask) -> None:
     from wiki.api import (  # noqa: F401 - routes register on import
         carbon,
+        dashboard,
         directory,
         imports,
         mapdata,

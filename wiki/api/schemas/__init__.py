@@ -6,6 +6,7 @@ One module per resource; everything is importable from here.
 """
 
 from wiki.api.schemas.carbon import *  # noqa: F403
+from wiki.api.schemas.dashboard import *  # noqa: F403
 from wiki.api.schemas.directory import *  # noqa: F403
 from wiki.api.schemas.imports import *  # noqa: F403
 from wiki.api.schemas.measures import *  # noqa: F403
