@@ -3,10 +3,10 @@
 The columns are the measure's field names. Multi-valued cells (sheets, baseline, practice,
 locations) separate values with ";"; locations are "latitude, longitude"; boundary is GeoJSON
 Polygon coordinates. A row with any problem is rejected as a whole, with "column: problem"
-lines; a dry run reports what would happen and writes nothing. An export re-imports (as new drafts): numbers are written in full
-(the shortest text that reads back as the same number), and a text cell that a spreadsheet
-would run as a formula (starting with =, +, -, @) is written after a "'", which the import
-takes off again.
+lines; a dry run reports what would happen and writes nothing. An export re-imports (as new
+drafts): numbers are written in full (the shortest text that reads back as the same number),
+and a text cell that a spreadsheet would run as a formula (starting with =, +, -, @) is
+written after a "'", which the import takes off again.
 """
 
 import csv

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from practices.dashboard import Figure
 from wiki import charts, figure_tables
-from wiki.rendering import number
+from wiki.quantities import number
 
 
 class CardStore:

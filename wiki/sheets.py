@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlmodel import or_, select
 
-from practices import editing, gallery, policy, sheets, workflow
+from practices import editing, gallery, policy, sheets
 from practices.diff import compare
 from practices.fields import FieldError, InvalidFields
 from practices.models import Organization, Sheet, User
