@@ -13,7 +13,7 @@ from practices.dashboard_model import Column, Figure
 from practices.dashboard_query import GROUPS, measure_conditions, measure_groups
 from practices.dashboard_regions import REGIONS, region_of
 from practices.dashboard_regions import label as region_label
-from practices.dashboard_text import _, language, number
+from practices.dashboard_text import _, language, ngettext, number
 from practices.fields import N_
 from practices.measures import STATUS_LABELS, STATUSES
 from practices.models import Measure
@@ -180,8 +180,9 @@ def carbon_estimate(session, viewer, filters) -> Figure:
                 high=number(total["t_c_yr_high"]), t_c_20yr=number(total["t_c_20yr"]))
     notes = (_("IPCC Tier 1 (2006 Guidelines, 2019 Refinement), 0–30 cm, the change spread "
                "over 20 years; the range adds up the 95 per cent ranges of the IPCC tables."),
-             _("%(count)s measures have no IPCC default and are counted apart.",
-               count=apart.get("no-ipcc-default", {}).get("measures", 0)),
+             ngettext("%(num)s measure has no IPCC default and is counted apart.",
+                      "%(num)s measures have no IPCC default and are counted apart.",
+                      apart.get("no-ipcc-default", {}).get("measures", 0)),
              _(SEVERAL_GROUPS))
     return Figure("carbon-estimate", "action", _("Estimated soil carbon storage"), summary,
                   "bars",
@@ -252,9 +253,11 @@ def measured_soc(session, viewer, filters) -> Figure:
     rows = [_soc_row(code, group_label(code), by_group[code]) for code in _group_order(by_group)]
     overall = _soc_row("all", _("All measures"), everyone)
     rows.append(overall)
-    summary = _("%(count)s measures report measured soil carbon; %(share)s %% of those with a "
-                "rate reach 4 ‰ a year (median %(median)s ‰).", count=overall["measures"],
-                share=number(overall["share_reaching_4_pct"], 1),
+    summary = ngettext("%(num)s measure reports measured soil carbon; %(share)s %% of those "
+                       "with a rate reach 4 ‰ a year (median %(median)s ‰).",
+                       "%(num)s measures report measured soil carbon; %(share)s %% of those "
+                       "with a rate reach 4 ‰ a year (median %(median)s ‰).", overall["measures"],
+                       share=number(overall["share_reaching_4_pct"], 1),
                 median=number(overall["median_per_mille_yr"], 2))
     return Figure("measured-soc", "action", _("Measured soil organic carbon"), summary, "table",
                   (Column("code", _("Practice group code")), Column("label", _("Practice group")),

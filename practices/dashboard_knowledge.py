@@ -189,8 +189,9 @@ def review_queue(session, viewer, filters) -> Figure:
             if policy.can_view(viewer, sheet)]
     rows.sort(key=lambda row: (-row["age_days"], row["slug"]))
     summary = (_("No sheet you may see is waiting for review.") if not rows else
-               _("%(count)s sheets wait for review; the oldest for %(days)s days.",
-                 count=len(rows), days=rows[0]["age_days"]))
+               ngettext("%(num)s sheet waits for review, for %(days)s days.",
+                        "%(num)s sheets wait for review; the oldest for %(days)s days.",
+                        len(rows), days=rows[0]["age_days"]))
     return Figure("review-queue", "knowledge", _("Review queue"), summary, "table",
                   (Column("slug", _("Address")), Column("title", _("Sheet")),
                    Column("organization", _("Organisation")),
