@@ -49,7 +49,7 @@ def test_manager_corrects_compares_reverts_and_exports(records_server, page, sho
     page.get_by_label("Edit summary").fill("area from the survey")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("The measure is saved.")).to_be_visible()
-    expect(page.locator(".group-meta")).to_contain_text("1500 ha")
+    expect(page.locator(".group-meta")).to_contain_text("1,500 ha")
 
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History of the measure")).to_be_visible()
