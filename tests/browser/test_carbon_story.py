@@ -9,6 +9,7 @@ import pytest
 from practices import accounts, sheets
 from practices.models import Role
 from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
+from tests.browser.test_phone_layout import axe_problems
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +72,9 @@ def estimate_no_till(page, base):
 def test_practitioner_estimates_no_till_and_finds_the_practices(
     carbon_server, browser, width, height, name
 ):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    # bypass_csp lets axe-core be injected; the page's own policy stays strict otherwise
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB",
+                                  bypass_csp=True)
     page = context.new_page()
     try:
         estimate_no_till(page, carbon_server)
@@ -86,6 +89,7 @@ def test_practitioner_estimates_no_till_and_finds_the_practices(
         ).is_visible()
         assert "top 30 cm" in result.inner_text() and "30–40 cm" in result.inner_text()
         assert "pp.5.27-5.28" in result.inner_text()
+        assert axe_problems(page) == []
         shoot(page, f"result-{name}")
 
         # The address holds the whole estimate: opening it again gives the same result.
@@ -108,7 +112,8 @@ def test_practitioner_estimates_no_till_and_finds_the_practices(
 
 
 def test_no_default_is_said_and_grassland_levels_follow_the_land_use(carbon_server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                  bypass_csp=True)
     page = context.new_page()
     try:
         page.goto(f"{carbon_server}/carbon")
@@ -118,6 +123,7 @@ def test_no_default_is_said_and_grassland_levels_follow_the_land_use(carbon_serv
         page.wait_for_url(f"{carbon_server}/carbon?*")
         answer = page.get_by_role("region", name="No IPCC default")
         assert "Table 5.5" in answer.inner_text()
+        assert axe_problems(page) == []
         shoot(page, "no-default-desktop")
 
         page.get_by_label("Land use").select_option("grazing-land")
