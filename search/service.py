@@ -393,10 +393,19 @@ class SearchService:
         try:
             searcher = self._searcher(ix)
             _key, snapshot = self._snapshot_for(searcher)
-            matching = self._matching(searcher, snapshot, request, scope)[0]
+            matching, _base, chosen, _query, visible, carbon = self._matching(
+                searcher, snapshot, request, scope)
+            docnums = docnums_of(matching)
+            total = matching.bit_count()
+            if request.one_per_practice:  # one marker per practice: the reader's version
+                docnums = snapshot.practices.first_of_each(docnums, len(docnums))
+                total = len(docnums)
+                if request.language:
+                    pool = all_of(chosen.values(), visible & carbon)
+                    docnums = [self._version_in(snapshot, docnum, pool, request.language)
+                               for docnum in docnums]
             ids = searcher.reader().column_reader("id")  # a column: no stored-field reads
-            return [int(ids[docnum]) for docnum in docnums_of(matching)[:limit]], \
-                matching.bit_count()
+            return [int(ids[docnum]) for docnum in docnums[:limit]], total
         except Exception:  # noqa: BLE001 - a damaged index must not give a 500
             log.exception("search failed")
             return None

@@ -26,6 +26,7 @@ from search.query import MAX_PER_PAGE
 from wiki import search_views
 from wiki.auth import acting_user
 from wiki.db import get_session
+from wiki.i18n import current_language
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,9 @@ def _filters(layer: str, args):
     if layer == "practices":
         params = {key: values for key, values in args.to_dict(flat=False).items()
                   if key != "layer" and not key.startswith(("list_", "org_"))}
-        return replace(SearchRequest.from_params(params), page=1)
+        # One marker per practice, in the reader's language (the language is in the key).
+        return replace(SearchRequest.from_params(params), page=1, one_per_practice=True,
+                       language=current_language())
     if layer == "organizations":
         return organization_filters(args, "")
     return map_features.MeasureFilters(

@@ -152,3 +152,14 @@ def test_a_layer_computed_once_is_shared_with_the_other_server_processes(
     again = client.get("/api/v1/map/features?layer=practices", headers={"Accept-Encoding": "gzip"})
     assert again.data == first.data
     assert listed(client) == ["half-moons", "zai-pits"]  # the page's list, from the same file
+
+
+def test_a_practice_and_its_translation_are_one_marker_in_the_readers_language(
+    client, make_sheet
+):
+    english = make_sheet("Zai pits", language="en", locations=[[-1.5, 12.4]])
+    make_sheet("Le zaï", language="fr", locations=[[-1.5, 12.4]], translation_of=english)
+
+    assert slugs(features(client)) == ["zai-pits"]
+    assert slugs(features(client, "&lang=fr")) == ["le-zai"]
+    assert listed(client, "/map?lang=fr") == ["le-zai"]
