@@ -70,7 +70,8 @@ def collection(features: list[dict]) -> dict:
 def practice_features(
     session: Session, sheet_ids: Sequence[int], viewer: User | None
 ) -> list[dict]:
-    """Each location of these sheets (already filtered by the search), with its first group.
+    """Each location of these sheets (already filtered by the search), with its first group
+    and first agro-climatic zone (the popup's line).
 
     Only the two fields the map needs are read out of each revision's JSON, by the database;
     the few unpublished sheets are checked against the viewer's rights one by one."""
@@ -80,17 +81,19 @@ def practice_features(
         select(
             Sheet.id, Sheet.slug, Sheet.title, Sheet.status, Sheet.cover_photo,
             Revision.fields["locations"], Revision.fields[("practice_groups", 0)].as_string(),
+            Revision.fields[("agro_climatic_zones", 0)].as_string(),
         )
         .join(Revision, Revision.id == Sheet.current_revision_id)
         .where(Sheet.id.in_(sheet_ids), Sheet.deleted_at.is_(None))
     )
     features = []
-    for sheet_id, slug, title, status, cover, locations, group in session.exec(query):
+    for sheet_id, slug, title, status, cover, locations, group, zone in session.exec(query):
         if status != SheetStatus.PUBLISHED and not policy.can_view(
             viewer, session.get(Sheet, sheet_id)
         ):
             continue
-        properties = {"slug": slug, "name": title, "group": group or "", **_photo(cover)}
+        properties = {"slug": slug, "name": title, "group": group or "", "zone": zone or "",
+                      **_photo(cover)}
         features += _points(locations, properties)
     return sorted(features, key=_order)
 
@@ -123,9 +126,11 @@ def organization_features(session: Session, filters: OrganizationFilters) -> lis
             region=filters.region,
         ),
     )
+    colleges = profiles.college_map(session)
     features = []
     for row in rows:
-        properties = {"slug": row.slug, "name": row.name, "standing": row.standing or ""}
+        properties = {"slug": row.slug, "name": row.name, "standing": row.standing or "",
+                      "colleges": colleges.get(row.id, [])}
         features += _points(row.locations, properties)
     return sorted(features, key=_order)
 

@@ -28,6 +28,7 @@ from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
 from wiki.map_layers import LayerData, layer_data, organization_filters
+from wiki.rendering import college_text
 
 bp = Blueprint("map", __name__)
 LIST_PAGE = 100  # items of each list beside the map per page
@@ -60,6 +61,7 @@ def world_map():
         layer: url_for("api.map_features") + f"?layer={layer}" + (f"&{params}" if params else "")
         for layer, params in (("practices", practice_params), ("organizations",
                               urlencode(org_params)), ("measures", ""))}
+    colleges = organizations.listing(get_session(), College)
     return render_template(
         "map.html", req=search_request, layer_urls=layer_urls,
         lists=[_list_page("practices", practices), _list_page("organizations", organizations_layer),
@@ -69,13 +71,16 @@ def world_map():
         list_params=practice_params,
         org_filters=org_filters, org_params=urlencode(org_params),
         chosen=_chosen_filters(search_request),
-        colleges=organizations.listing(get_session(), College), standings=profiles.STANDINGS,
+        colleges=colleges, standings=profiles.STANDINGS,
         tile_url=current_app.config.get("MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("MAP_ATTRIBUTION") or "",
         layer=request.args.get("layer", ""),
         standing_labels={term.code: term.label(current_language()) for term in profiles.STANDINGS},
         group_labels={term.code: term.label(current_language())
-                      for term in vocabulary("practice_groups")})
+                      for term in vocabulary("practice_groups")},
+        zone_labels={term.code: term.label(current_language())
+                     for term in vocabulary("agro_climatic_zones")},
+        college_labels={college.slug: college_text(college.name) for college in colleges})
 
 
 @dataclass

@@ -163,3 +163,15 @@ def test_a_practice_and_its_translation_are_one_marker_in_the_readers_language(
     assert slugs(features(client)) == ["zai-pits"]
     assert slugs(features(client, "&lang=fr")) == ["le-zai"]
     assert listed(client, "/map?lang=fr") == ["le-zai"]
+
+
+def test_a_practice_marker_says_its_group_and_zone(client, make_sheet):
+    make_sheet("Zai pits", practice_groups=["water-harvesting"],
+               agro_climatic_zones=["semi-arid"], locations=[[-1.5, 12.4]])
+
+    [marker] = features(client)
+
+    assert marker["properties"]["group"] == "water-harvesting"
+    assert marker["properties"]["zone"] == "semi-arid"
+    page = client.get("/map?lang=fr").text
+    assert '"semi-arid": "Semi-aride"' in page  # the popup's words, in the reader's language

@@ -27,6 +27,12 @@
   }
   var groupLabels = labels("groupLabels");
   var standingLabels = labels("standingLabels");
+  var zoneLabels = labels("zoneLabels");
+  var collegeLabels = labels("collegeLabels");
+
+  function line(parts) {  // the popup's second line: what is known, joined
+    return parts.filter(function (part) { return part; }).join(" · ");
+  }
   var groupCodes = Object.keys(groupLabels);
 
   function colourClass(group) {
@@ -129,11 +135,13 @@
   }
 
   function practicePopup(p) {
-    return popup(p.name, groupLabels[p.group] || "", "/practices/" + encodeURIComponent(p.slug),
+    return popup(p.name, line([groupLabels[p.group], zoneLabels[p.zone]]),
+                 "/practices/" + encodeURIComponent(p.slug),
                  p.photo && {name: p.photo, alt: p.photo_alt});
   }
   function organizationPopup(p) {
-    return popup(p.name, standingLabels[p.standing] || "",
+    return popup(p.name, line([standingLabels[p.standing]].concat(
+                   (p.colleges || []).map(function (slug) { return collegeLabels[slug]; }))),
                  "/organizations/" + encodeURIComponent(p.slug));
   }
   function measurePopup(p) {
