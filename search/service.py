@@ -401,9 +401,8 @@ class SearchService:
                 docnums = snapshot.practices.first_of_each(docnums, len(docnums))
                 total = len(docnums)
                 if request.language:
-                    pool = all_of(chosen.values(), visible & carbon)
-                    docnums = [self._version_in(snapshot, docnum, pool, request.language)
-                               for docnum in docnums]
+                    docnums = self._readers_versions(snapshot, docnums, request.language,
+                                                     all_of(chosen.values(), visible & carbon))
             ids = searcher.reader().column_reader("id")  # a column: no stored-field reads
             return [int(ids[docnum]) for docnum in docnums[:limit]], total
         except Exception:  # noqa: BLE001 - a damaged index must not give a 500
@@ -442,11 +441,8 @@ class SearchService:
         docnums = self._ordered(searcher, snapshot, request, query, matching,
                                 start + request.per_page)[start:]
         if grouped and request.language:
-            # The practice in the reader's language when it has a version there that passes
-            # the filters (the words may have matched another version).
-            pool = all_of(chosen.values(), visible & carbon)
-            docnums = [self._version_in(snapshot, docnum, pool, request.language)
-                       for docnum in docnums]
+            docnums = self._readers_versions(snapshot, docnums, request.language,
+                                             all_of(chosen.values(), visible & carbon))
         terms = query_terms(query, searcher.reader()) if query is not None else {}
         hits = [self._hit(searcher, docnum, terms) for docnum in docnums]
         self._add_carbon_rates(searcher, request, docnums, hits)
@@ -461,12 +457,15 @@ class SearchService:
         return SearchPage(request, total, page, hits, counts, better)
 
     @staticmethod
-    def _version_in(snapshot: Snapshot, docnum: int, pool: int, language: str) -> int:
+    def _readers_versions(snapshot: Snapshot, docnums: list[int], language: str,
+                          pool: int) -> list[int]:
+        """Each practice in the reader's language when it has a version there that passes
+        the filters (`pool`); the words may have matched another version."""
         in_language = snapshot.values["language"].get(language, 0)
-        if in_language >> docnum & 1:
-            return docnum
-        return next((other for other in snapshot.practices.versions(docnum, pool & in_language)),
-                    docnum)
+        wanted = pool & in_language
+        return [docnum if in_language >> docnum & 1 else
+                next(iter(snapshot.practices.versions(docnum, wanted)), docnum)
+                for docnum in docnums]
 
     def _add_carbon_rates(self, searcher, request: SearchRequest, docnums, hits) -> None:
         if not request.carbon_cells:
