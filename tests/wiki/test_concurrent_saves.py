@@ -9,7 +9,7 @@ The server listens on 127.0.0.1, on TEST_SERVER_PORT when it is set (else a free
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -41,6 +41,20 @@ def server_url(app):
 @pytest.fixture
 def people(make_user):
     return [make_user(name=f"Editor {number}") for number in range(CLIENTS)]
+
+
+@pytest.fixture
+def signed_in_clients(server_url, people) -> Iterator[list[httpx.Client]]:
+    """One browser-like client per person, signed in through the login form."""
+    clients = [httpx.Client(base_url=server_url, timeout=60) for _person in people]
+    try:
+        for client, person in zip(clients, people, strict=True):
+            signed_in = client.post("/login", data={"email": person.email, "password": PASSWORD})
+            assert signed_in.status_code == 303
+        yield clients
+    finally:
+        for client in clients:
+            client.close()
 
 
 def _race(send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
@@ -119,91 +133,78 @@ def test_simultaneous_api_updates_save_exactly_one(app, server_url, session, peo
     _assert_contiguous_history(session, sheet)
 
 
-def test_simultaneous_form_saves_save_exactly_one(server_url, session, people, make_sheet):
+def test_simultaneous_form_saves_save_exactly_one(signed_in_clients, session, make_sheet):
+    clients = signed_in_clients
     sheet = make_sheet("Contested practice", body="The first text.")
-    clients = [httpx.Client(base_url=server_url, timeout=60) for _person in people]
-    try:
-        for client, person in zip(clients, people, strict=True):
-            signed_in = client.post("/login", data={"email": person.email, "password": PASSWORD})
-            assert signed_in.status_code == 303
-        base_id = sheet.current_revision_id
-        for round_number in range(ROUNDS):
+    base_id = sheet.current_revision_id
+    for round_number in range(ROUNDS):
 
-            def send(number: int, round_number=round_number, base_id=base_id) -> httpx.Response:
-                return clients[number].post(
-                    f"/practices/{sheet.slug}/edit",
-                    data={
-                        "title": "Contested practice",
-                        "body": _text(round_number, number),
-                        "base_revision_id": str(base_id),
-                        "slug": sheet.slug,
-                        "action": "save",
-                    },
-                )
+        def send(number: int, round_number=round_number, base_id=base_id) -> httpx.Response:
+            return clients[number].post(
+                f"/practices/{sheet.slug}/edit",
+                data={
+                    "title": "Contested practice",
+                    "body": _text(round_number, number),
+                    "base_revision_id": str(base_id),
+                    "slug": sheet.slug,
+                    "action": "save",
+                },
+            )
 
-            responses = _race(send)
-            current = _check_round(session, sheet, responses, 303, round_number)
-            for number, response in enumerate(responses):
-                if response.status_code == 409:  # the conflict page keeps what they wrote
-                    assert _text(round_number, number) in response.text
-            base_id = current.id
-    finally:
-        for client in clients:
-            client.close()
+        responses = _race(send)
+        current = _check_round(session, sheet, responses, 303, round_number)
+        for number, response in enumerate(responses):
+            if response.status_code == 409:  # the conflict page keeps what they wrote
+                assert _text(round_number, number) in response.text
+        base_id = current.id
     _assert_contiguous_history(session, sheet)
 
 
-def test_simultaneous_reverts_and_edits_save_exactly_one(server_url, session, people, make_sheet):
+def test_simultaneous_reverts_and_edits_save_exactly_one(signed_in_clients, session,
+                                                         make_sheet):
     """Half the clients revert to the revision before the current one, half edit."""
+    clients = signed_in_clients
     sheet = make_sheet("Contested practice", body="The first text.")
-    clients = [httpx.Client(base_url=server_url, timeout=60) for _person in people]
-    try:
-        for client, person in zip(clients, people, strict=True):
-            signed_in = client.post("/login", data={"email": person.email, "password": PASSWORD})
-            assert signed_in.status_code == 303
-        editing_first = clients[0].post(
-            f"/practices/{sheet.slug}/edit",
-            data={
-                "title": "Contested practice",
-                "body": "The second text.",
-                "base_revision_id": str(sheet.current_revision_id),
-                "slug": sheet.slug,
-                "action": "save",
-            },
-        )
-        assert editing_first.status_code == 303
-        for round_number in range(ROUNDS // 2):
-            session.rollback()
-            session.expire_all()
-            base = sheets.current_revision(session, session.get(Sheet, sheet.id))
+    editing_first = clients[0].post(
+        f"/practices/{sheet.slug}/edit",
+        data={
+            "title": "Contested practice",
+            "body": "The second text.",
+            "base_revision_id": str(sheet.current_revision_id),
+            "slug": sheet.slug,
+            "action": "save",
+        },
+    )
+    assert editing_first.status_code == 303
+    for round_number in range(ROUNDS // 2):
+        session.rollback()
+        session.expire_all()
+        base = sheets.current_revision(session, session.get(Sheet, sheet.id))
 
-            def send(number: int, round_number=round_number, base=base) -> httpx.Response:
-                if number % 2:
-                    return clients[number].post(
-                        f"/practices/{sheet.slug}/revert/{base.number - 1}",
-                        data={"base_revision_id": str(base.id)},
-                    )
+        def send(number: int, round_number=round_number, base=base) -> httpx.Response:
+            if number % 2:
                 return clients[number].post(
-                    f"/practices/{sheet.slug}/edit",
-                    data={
-                        "title": "Contested practice",
-                        "body": _text(round_number, number),
-                        "base_revision_id": str(base.id),
-                        "slug": sheet.slug,
-                        "action": "save",
-                    },
+                    f"/practices/{sheet.slug}/revert/{base.number - 1}",
+                    data={"base_revision_id": str(base.id)},
                 )
-
-            outcomes = Counter(_outcome(response) for response in _race(send))
-            assert outcomes == {"saved": 1, "refused": CLIENTS - 1}, (round_number, outcomes)
-            session.rollback()
-            session.expire_all()
-            assert sheets.current_revision(session, session.get(Sheet, sheet.id)).number == (
-                base.number + 1
+            return clients[number].post(
+                f"/practices/{sheet.slug}/edit",
+                data={
+                    "title": "Contested practice",
+                    "body": _text(round_number, number),
+                    "base_revision_id": str(base.id),
+                    "slug": sheet.slug,
+                    "action": "save",
+                },
             )
-    finally:
-        for client in clients:
-            client.close()
+
+        outcomes = Counter(_outcome(response) for response in _race(send))
+        assert outcomes == {"saved": 1, "refused": CLIENTS - 1}, (round_number, outcomes)
+        session.rollback()
+        session.expire_all()
+        assert sheets.current_revision(session, session.get(Sheet, sheet.id)).number == (
+            base.number + 1
+        )
     numbers = session.exec(
         select(Revision.number).where(Revision.sheet_id == sheet.id).order_by(Revision.number)
     ).all()
