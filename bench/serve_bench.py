@@ -5,8 +5,9 @@
         .venv/bin/python bench/serve_bench.py                    # its schema is dropped!
 
 Loads N synthetic sheets (the corpus of bench/search_bench.py), builds the index, starts
-`practice-wiki serve --workers 2` on a loopback port, and sends, route by route, a fixed
-number of requests, 8 at a time in flight on as many keep-alive connections (driven by one
+`practice-wiki serve --workers 2` on a loopback port, and, route by route, asks for each of
+its pages once (the first view makes a page; reported on its own line for the sheets), then
+sends a fixed number of requests at random among them, 8 at a time in flight on as many keep-alive connections (driven by one
 client thread with a selector, so that the client takes little of the server's cores;
 `Accept-Encoding: gzip`; a time limit per route): a sheet page (different sheets), the
 browse page `/practices/`, a text + facet search, the API list. Reports requests/s and
@@ -186,13 +187,19 @@ class Connection:
         return int(lines[0].split()[1])
 
 
-def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
-         servers: list[int]) -> dict:
-    """`requests` GETs kept `clients` at a time in flight on as many keep-alive connections
-    (stopping at `limit` seconds). One thread drives them all with a selector: the load is
-    the same as from `clients` threads, but the client takes less of the two cores from the
-    server. Also counts the CPU time the server's processes and this client spent."""
+def random_requests(paths: list[str], requests: int) -> list[str]:
     rng = random.Random(requests)
+    return [rng.choice(paths) for _ in range(requests)]
+
+
+def load(port: int, sequence: list[str], clients: int, limit: float, servers: list[int]) -> dict:
+    """The GETs of `sequence`, in order, kept `clients` at a time in flight on as many
+    keep-alive connections (stopping at `limit` seconds). One thread drives them all with a
+    selector: the load is the same as from `clients` threads, but the client takes less of
+    the two cores from the server. Also counts the CPU time the server's processes and this
+    client spent."""
+    requests = len(sequence)
+    upcoming = iter(sequence)
     latencies: list[float] = []
     errors = 0
     selector = selectors.DefaultSelector()
@@ -202,7 +209,7 @@ def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
     started = time.perf_counter()
     deadline = started + limit
     for connection in connections[:requests]:
-        connection.send(rng.choice(paths))
+        connection.send(next(upcoming))
         selector.register(connection.socket, selectors.EVENT_READ, connection)
         sent += 1
     while selector.get_map() and time.perf_counter() < deadline:
@@ -214,7 +221,7 @@ def load(port: int, paths: list[str], requests: int, clients: int, limit: float,
             latencies.append(time.perf_counter() - connection.started)
             errors += status != 200
             if sent < requests:
-                connection.send(rng.choice(paths))
+                connection.send(next(upcoming))
                 sent += 1
             else:
                 selector.unregister(connection.socket)
@@ -334,14 +341,18 @@ def main() -> None:
         port = free_port(first, last)
         server = start_server(url, index_dir, port, options.workers, options.threads, folder)
         try:
-            results = {}
+            results, first_views = {}, {}
             chosen = routes(published_slugs(url))
             servers = [server.pid, *workers(server.pid)]
             for name, paths in chosen.items():
-                load(port, paths, 50, options.clients, options.time_limit, servers)  # warm-up
-                results[name] = load(
-                    port, paths, options.requests, options.clients, options.time_limit, servers
-                )
+                # Each page once: the first view makes it (reported on its own line), the
+                # next ones are answered as a wiki read since its last change would be.
+                first_views[name] = load(port, paths, options.clients, options.time_limit,
+                                         servers)
+                load(port, random_requests(paths, 50), options.clients, options.time_limit,
+                     servers)  # warm-up
+                results[name] = load(port, random_requests(paths, options.requests),
+                                     options.clients, options.time_limit, servers)
             search_path = chosen["search (text + facet)"][0]
             _status, gzipped, headers = get(port, search_path)
             _status, plain, _headers = get(port, search_path, encoding="identity")
@@ -349,10 +360,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    report(options, url, results, len(gzipped), len(plain), headers, memory)
+    report(options, url, results, first_views, len(gzipped), len(plain), headers, memory)
 
 
-def report(options, url, results, gzipped, plain, headers, memory) -> None:
+def report(options, url, results, first_views, gzipped, plain, headers, memory) -> None:
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
         f"\n{options.sheets} sheets on {kind}; `practice-wiki serve --workers "
@@ -369,6 +380,12 @@ def report(options, url, results, gzipped, plain, headers, memory) -> None:
             f"{r['p99'] / r['p50']:.1f} | {r['errors']} | {r['server_cpu']:.2f} | "
             f"{r['client_cpu']:.2f} |"
         )
+    cold = first_views["sheet page"]
+    print(
+        f"\nFirst view of each of the {cold['count']} sheets (made, not yet kept): "
+        f"p50 {cold['p50']:.1f} ms, p99 {cold['p99']:.1f} ms, "
+        f"server CPU {cold['server_cpu']:.2f} ms/req."
+    )
     encoding = headers.get("Content-Encoding", "none")
     print(
         f"\nSearch page: {plain / 1024:.1f} kB, {gzipped / 1024:.1f} kB transferred ({encoding})."

@@ -9,6 +9,7 @@ from pathlib import Path
 MIN_SECRET_KEY_LENGTH = 32
 UPLOAD_STORES = ("database", "filesystem", "s3")
 DEFAULT_PAGE_CACHE_BYTES = 8 * 1024 * 1024  # compressed pages: ~5 kB a sheet page
+DEFAULT_SHARED_PAGE_BYTES = 64 * 1024 * 1024  # what each worker may write per wiki version
 
 
 class ConfigError(Exception):
@@ -53,6 +54,11 @@ class Settings:
     S3_PREFIX: str = "uploads/"
     # Finished anonymous pages kept per worker (wiki.page_cache); 0 switches it off.
     PAGE_CACHE_BYTES: int = DEFAULT_PAGE_CACHE_BYTES
+    # The same pages shared by the workers of one machine through a folder (default: beside
+    # the search index, which is per machine too); what each worker may write there per
+    # version of the wiki, 0 to share nothing.
+    PAGE_CACHE_DIR: str = ""
+    SHARED_PAGE_BYTES: int = DEFAULT_SHARED_PAGE_BYTES
 
     @classmethod
     def from_env(cls, instance_path: str, environ=os.environ) -> "Settings":
@@ -88,6 +94,9 @@ class Settings:
             S3_PREFIX=environ.get("S3_PREFIX", "uploads/"),
             PAGE_CACHE_BYTES=(_count(environ, "PAGE_CACHE_BYTES")
                               if environ.get("PAGE_CACHE_BYTES") else DEFAULT_PAGE_CACHE_BYTES),
+            PAGE_CACHE_DIR=environ.get("PAGE_CACHE_DIR", ""),
+            SHARED_PAGE_BYTES=(_count(environ, "SHARED_PAGE_BYTES")
+                               if environ.get("SHARED_PAGE_BYTES") else DEFAULT_SHARED_PAGE_BYTES),
         )
 
     def as_flask_config(self) -> dict:

@@ -116,3 +116,85 @@ def test_a_page_with_a_message_for_one_reader_is_not_kept(app, client, sheet):
         session["_flashes"] = [("info", "Saved.")]
     assert "Saved." in client.get(SHEET).text
     assert "Saved." not in app.test_client().get(SHEET).text
+
+
+# --- Shared by the workers of one machine ---------------------------------------------------
+
+
+@pytest.fixture
+def other_worker(database_url, tmp_path):
+    """A second worker of the same machine: its own app and memory, the same database and
+    the same folders (search index, shared pages)."""
+    from wiki import create_app
+
+    worker = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }, instance_path=str(tmp_path / "instance"))
+    yield worker
+    worker.extensions["engine"].dispose()
+
+
+def count_statements(app):
+    seen = []
+    event.listen(app.extensions["engine"], "before_cursor_execute", lambda *a, **k: seen.append(1))
+    return seen
+
+
+def test_a_page_made_by_one_worker_is_answered_by_the_others(client, sheet, other_worker):
+    made = client.get(SHEET, headers={"Accept-Encoding": "gzip"})
+    statements = count_statements(other_worker)
+    shared = other_worker.test_client().get(SHEET, headers={"Accept-Encoding": "gzip"})
+    assert shared.status_code == 200 and shared.get_data() == made.get_data()
+    assert shared.headers["ETag"] == made.headers["ETag"]
+    assert shared.headers["Content-Encoding"] == "gzip"
+    assert len(statements) == 1  # the wiki's version, and nothing else
+
+
+def test_after_a_change_no_worker_answers_with_the_older_page(
+    client, session, sheet, make_user, other_worker, tmp_path
+):
+    client.get(SHEET)
+    content = sheets.Content.checked(title="Zai pits", summary="Pits that hold water")
+    sheets.revise(session, sheet, content, author=make_user(),
+                  base_revision_id=sheet.current_revision_id)
+    session.commit()
+    assert "Pits that hold water" in other_worker.test_client().get(SHEET).text
+    versions = [p for p in (tmp_path / "index-pages").iterdir() if p.is_dir()]
+    assert len(versions) == 1  # the older version's pages were removed
+
+
+def test_a_page_for_a_signed_in_reader_is_never_shared(
+    client, sheet, make_user, login, other_worker
+):
+    login(make_user(name="Awa Traoré"))
+    assert "Awa Traoré" in client.get(SHEET).text
+    assert "Awa Traoré" not in other_worker.test_client().get(SHEET).text
+
+
+def test_a_damaged_shared_page_is_made_again(client, sheet, other_worker, tmp_path):
+    made = client.get(SHEET)
+    for page in (tmp_path / "index-pages").rglob("*"):
+        if page.is_file():
+            page.write_bytes(b"\xff\xff")  # e.g. cut short by a full disk before the rename
+    again = other_worker.test_client().get(SHEET)
+    assert again.status_code == 200 and again.get_data() == made.get_data()
+
+
+def test_a_worker_shares_no_more_than_its_allowance(tmp_path):
+    from wiki.page_cache import Entry, SharedPages
+
+    shared = SharedPages(tmp_path / "pages", max_bytes=3_000)
+    page = Entry(b"x" * 1_000, (("Content-Type", "text/html"),), "text/html")
+    for number in range(5):
+        shared.put("v1", (f"/practices/{number}",), page)
+    kept = [n for n in range(5) if shared.get("v1", (f"/practices/{n}",)) is not None]
+    assert kept == [0, 1]
+    assert shared.get("v1", ("/practices/0",)) == page
+    shared.put("v2", ("/practices/9",), page)  # a new version: a new allowance
+    assert shared.get("v2", ("/practices/9",)) == page
+    assert shared.get("v1", ("/practices/0",)) is None
