@@ -7,10 +7,11 @@
 Loads N synthetic sheets (the corpus of bench/search_bench.py), builds the index, starts
 `practice-wiki serve --workers 2` on a loopback port, and, route by route, asks for each of
 its pages once (the first view makes a page; reported on its own line for the sheets), then
-sends a fixed number of requests at random among them, 8 at a time in flight on as many keep-alive connections (driven by one
-client thread with a selector, so that the client takes little of the server's cores;
-`Accept-Encoding: gzip`; a time limit per route): a sheet page (different sheets), the
-browse page `/practices/`, a text + facet search, the API list. Reports requests/s and
+sends a fixed number of requests at random among them, 8 at a time in flight on as many
+keep-alive connections (driven by one client thread with a selector, so that the client
+takes little of the server's cores; `Accept-Encoding: gzip`; a time limit per route): a
+sheet page (different sheets), the browse page `/practices/`, a text + facet search, the API
+list. Reports requests/s and
 p50/p99 per route, the CPU time the server's processes and the client spent per request
 (what a request costs even on a busy machine), the gzip-transferred size of the search page,
 and the resident memory (RSS, and PSS: RSS with shared pages divided among the processes
@@ -40,6 +41,7 @@ from search_bench import Corpus, load_database  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from practices import database  # noqa: E402
+from wiki.serve import DEFAULT_THREADS  # noqa: E402
 
 
 def free_port(start: int, end: int) -> int:
@@ -94,8 +96,7 @@ def start_server(url: str, index_dir: str, port: int, workers: int, threads: int
         str(port),
         "--workers",
         str(workers),
-        "--threads",
-        str(threads),
+        *(["--threads", str(threads)] if threads else []),  # else the command's default
     ]
     log = open(Path(instance) / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(command, env=env, cwd=instance, stderr=log)
@@ -324,7 +325,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sheets", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per worker  [default: practice-wiki serve's]")
     parser.add_argument("--requests", type=int, default=2000, help="per route")
     parser.add_argument("--clients", type=int, default=8,
                         help="requests kept in flight (one keep-alive connection each)")
@@ -367,7 +369,8 @@ def report(options, url, results, first_views, gzipped, plain, headers, memory) 
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
         f"\n{options.sheets} sheets on {kind}; `practice-wiki serve --workers "
-        f"{options.workers} --threads {options.threads}`; {options.clients} connections in "
+        f"{options.workers} --threads {options.threads or DEFAULT_THREADS}`; "
+        f"{options.clients} connections in "
         f"flight, {options.requests} requests per route; {os.cpu_count()} CPUs; load average "
         f"{os.getloadavg()[0]:.1f} at the end\n"
     )

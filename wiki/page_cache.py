@@ -20,6 +20,7 @@ share (`SharedPages`), so that a page is made once per version for the machine r
 once per worker. Both are keyed the same way; the folder holds one subfolder per version.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -179,10 +180,8 @@ def _decoded(data: bytes) -> Entry | None:
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def init_app(app: Flask) -> None:
