@@ -16,10 +16,13 @@ import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.config import get_default_config_file
 
-# Two cores: two processes (one per core) with a few threads each, as pages mostly wait on
-# the database; more processes would each hold a copy of the app's memory.
+# Two cores: two processes, one per core, each answering one request at a time. Pages spend
+# their time in Python, not waiting on the database, so more threads add no throughput;
+# they take turns on the interpreter lock every 5 ms, which made p99 4-12 times p50
+# (bench/serve_bench.py: 1.2-1.5 times with one thread), and each holds its own memory.
+# A site with slow requests (large exports) raises --threads or --workers.
 DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 1
 DEFAULTS = {
     "worker_class": "gthread",
     "threads": DEFAULT_THREADS,
