@@ -6,8 +6,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, func, select
 
@@ -27,20 +25,33 @@ from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000  # argon2 takes any length; this only stops absurd posts
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_hasher = PasswordHasher()
+_hasher = None  # argon2's PasswordHasher, made on first use (_password_hasher)
 
 
 class AccountError(Exception):
     """A clear, user-facing reason why an account operation was refused."""
 
 
+def _password_hasher():
+    """argon2 is loaded on first use (a sign-in, a new password): it keeps ~2 MB (its cffi
+    bindings) out of every worker that only serves pages."""
+    global _hasher  # noqa: PLW0603 - one hasher per process, as before
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _password_hasher().hash(password)
 
 
 def password_matches(user: User, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _password_hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -90,11 +101,12 @@ def check_credentials(session: Session, email: str, password: str) -> User | Non
     """The account these credentials open (active or not), or None; same time either way."""
     user = find_by_email(session, email)
     if user is None:
-        _hasher.hash(password)  # spend the same time as a real check: no account enumeration
+        # Spend the same time as a real check: no account enumeration.
+        _password_hasher().hash(password)
         return None
     if not password_matches(user, password):
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

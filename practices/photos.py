@@ -19,14 +19,18 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session, select
 
 from practices.models import Upload, User
 from practices.text import control_character
 from practices.upload_store import UploadStore, read_chunks
+
+# Pillow is imported in the functions that handle an image, on first use: it keeps ~3 MB (its
+# modules and C libraries) out of every worker that only serves pages.
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 def N_(message: str) -> str:
@@ -73,6 +77,8 @@ class Cleaned:
 
 
 def clean_image(stream: BinaryIO) -> Cleaned:
+    from PIL import Image, ImageOps
+
     data = _read_bounded(stream)
     image = _open_checked(data)
     try:
@@ -100,8 +106,10 @@ def _read_bounded(stream: BinaryIO) -> bytes:
     return buffer.getvalue()
 
 
-def _open_checked(data: bytes) -> Image.Image:
+def _open_checked(data: bytes) -> "Image.Image":
     """The image, once Pillow has checked its header and its whole structure."""
+    from PIL import Image, UnidentifiedImageError
+
     not_an_image = PhotoError(N_("This file is not a JPEG, PNG, GIF or WebP image."))
     try:
         with warnings.catch_warnings():
@@ -125,11 +133,11 @@ def _open_checked(data: bytes) -> Image.Image:
     return image
 
 
-def _has_alpha(image: Image.Image) -> bool:
+def _has_alpha(image: "Image.Image") -> bool:
     return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
 
 
-def _webp(image: Image.Image) -> bytes:
+def _webp(image: "Image.Image") -> bytes:
     out = io.BytesIO()
     image.info = {}  # nothing of the source's metadata goes along
     image.save(out, "WEBP", quality=QUALITY, method=4)

@@ -7,6 +7,7 @@ than the whole vocabulary module.
 """
 
 import gettext
+import os
 from functools import cache
 
 from practices.vocab.model import Term, normalize_label, term
@@ -139,7 +140,11 @@ def country_terms() -> tuple[Term, ...]:
 
     translators = {lang: _translator(lang) for lang in ("fr", "es")}
     terms = []
-    for country in pycountry.countries:
+    # A database of our own, dropped once read (as practices.vocab.languages does): the
+    # terms are all that is kept.
+    countries = pycountry.ExistingCountries(os.path.join(pycountry.DATABASE_DIR,
+                                                         "iso3166-1.json"))
+    for country in countries:
         names = (country.name, getattr(country, "official_name", None),
                  *_FORMER_NAMES.get(country.alpha_2, ()))
         terms.append(Term(

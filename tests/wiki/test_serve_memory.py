@@ -19,6 +19,8 @@ NOT_IN_A_WORKER = (
     "ftfy",
     "rich",
     "ijson",
+    "PIL",  # photos: resizing an upload, checking an image (~3 MB with its C libraries)
+    "argon2",  # passwords: signing in, setting one (~2 MB with its cffi bindings)
 )
 
 SERVE_AND_REPORT = """
