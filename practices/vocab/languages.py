@@ -5,11 +5,10 @@ hand; pycountry's Spanish names are uneven, so it only fills in the remaining IS
 codes, and only when the list is first needed.
 """
 
-import gettext
 import os
 from functools import cache
 
-from practices.vocab.model import Term, normalize_label
+from practices.vocab.model import Term, normalize_label, read_catalog
 
 SITE_LANGUAGES = ("en", "fr", "es")  # listed first in selects
 
@@ -146,8 +145,8 @@ def _pycountry_terms() -> list[Term]:
     """The ISO 639-1 languages not named above, with pycountry's names and translations."""
     import pycountry
 
-    translators = {lang: gettext.translation("iso639-3", pycountry.LOCALES_DIR,
-                                             languages=[lang]).gettext for lang in ("fr", "es")}
+    translators = {lang: read_catalog("iso639-3", pycountry.LOCALES_DIR, lang).gettext
+                   for lang in ("fr", "es")}
     terms = []
     # A database of our own, dropped once read: pycountry.languages would keep all 7,900
     # ISO 639-3 languages (and their indexes, ~4 MB) in every process for the ~180 used here.

@@ -10,7 +10,7 @@ import gettext
 import os
 from functools import cache
 
-from practices.vocab.model import Term, normalize_label, term
+from practices.vocab.model import Term, normalize_label, read_catalog, term
 
 REGIONS = (
     term("northern-africa", "Northern Africa", "Afrique du Nord", "África septentrional"),
@@ -117,7 +117,7 @@ class _Untranslated(gettext.NullTranslations):
 def _translator(lang: str):
     import pycountry
 
-    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    translation = read_catalog("iso3166-1", pycountry.LOCALES_DIR, lang)
     translation.add_fallback(_Untranslated())
     return translation.gettext
 
