@@ -122,19 +122,12 @@ def test_a_page_with_a_message_for_one_reader_is_not_kept(app, client, sheet):
 
 
 @pytest.fixture
-def other_worker(database_url, tmp_path):
+def other_worker(app):
     """A second worker of the same machine: its own app and memory, the same database and
     the same folders (search index, shared pages)."""
     from wiki import create_app
 
-    worker = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    }, instance_path=str(tmp_path / "instance"))
+    worker = create_app(dict(app.config), instance_path=app.instance_path)
     yield worker
     worker.extensions["engine"].dispose()
 
