@@ -13,6 +13,7 @@ migration waits forever). So every such child calls `die_with_parent` first:
 - if the parent is already gone when the child starts, it ends at once.
 """
 
+import ctypes
 import os
 import signal
 import sys
@@ -40,8 +41,6 @@ def parent_alive(parent_pid: int) -> bool:
 def _ask_kernel() -> None:
     if not sys.platform.startswith("linux"):
         return
-    import ctypes  # on first use: only child processes ask (issue 12: not in web workers)
-
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
