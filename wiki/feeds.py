@@ -1,6 +1,11 @@
-"""Atom feeds (RFC 4287), built with ElementTree so that escaping is never our business."""
+"""Atom feeds (RFC 4287), built with ElementTree so that escaping is never our business.
 
-from xml.etree import ElementTree as ET
+ElementTree (and its expat parser) is loaded by the first feed a worker serves: workers that
+serve none keep it out (issue 12: RSS per worker)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext as _
@@ -10,6 +15,9 @@ from practices import catalog, discussions, endorsements, notifications, policy
 from practices.models import College, Revision, Sheet, User, utcnow
 from wiki.db import get_session
 from wiki.rendering import college_text, iso
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree as ET
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -90,11 +98,15 @@ def user(key: str):
 
 
 def _response(feed: ET.Element) -> Response:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     body = ET.tostring(feed, encoding="unicode", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")
 
 
 def _feed(title: str, self_url: str, alternate_url: str, updated) -> ET.Element:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", self_url)
@@ -108,6 +120,8 @@ def _feed(title: str, self_url: str, alternate_url: str, updated) -> ET.Element:
 
 
 def _entry(feed: ET.Element, change: catalog.Change) -> None:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     revision, sheet = change.revision, change.sheet
     link = url_for("sheets.revision", slug=sheet.slug, number=revision.number, _external=True)
     entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -121,10 +135,14 @@ def _entry(feed: ET.Element, change: catalog.Change) -> None:
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
 
 
 def _link(parent: ET.Element, href: str, rel: str) -> None:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     ET.SubElement(parent, f"{{{ATOM}}}link", href=href, rel=rel)
 
 
@@ -139,6 +157,8 @@ class FeedItem:
 
 
 def _item_entry(feed: ET.Element, item: FeedItem) -> None:
+    from xml.etree import ElementTree as ET  # on first use (issue 12)
+
     entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
     _text(entry, "id", item.id)
     _text(entry, "title", item.title)

@@ -3,7 +3,12 @@
 A progress bar on a terminal (rich), one plain line per record otherwise (logs, cron), and a
 summary at the end. The exit status tells a script how it went (EXIT_STATUS below): 0 when
 no record was rejected, 1 when some were, 2 when the source could not be read at all.
+
+The commands load the importers and exporters when they run, not when the app registers
+them: a web worker builds the same app and never imports (issue 12: RSS per worker).
 """
+
+from __future__ import annotations
 
 import multiprocessing
 import os
@@ -12,17 +17,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from practices import exporters
-from practices.importers import liveness, native, review, sources, sync, wocat_photos
+from practices.importers import OUTCOMES
 from practices.models import ImportRun, ImportRunStatus
-from search import follower
 from wiki.imports import execute, kind_of
+
+if TYPE_CHECKING:
+    from practices.importers import sources, sync, wocat_photos
 
 EXIT_STATUS = ("Exit status: 0 when no record was rejected, 1 when some records were "
                "rejected (see the report), 2 when the source could not be read at all.")
@@ -97,6 +104,8 @@ def indexing_alongside(app, enabled: bool = True) -> Iterator[bool]:
     url = app.extensions["engine"].url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     stop, ready = context.Event(), context.Event()
+    from search import follower  # on first use (issue 12)
+
     worker = context.Process(target=follower.follow_changes, name="import-indexer",
                              daemon=True, args=(app.config["SEARCH_INDEX_DIR"], url, stop,
                                                 os.getpid(), ready))
@@ -144,6 +153,8 @@ def import_group():
 @with_appcontext
 def import_wocat(source: str, token: str | None, since: datetime | None, dry_run: bool,
                  force: bool, verbose: bool):
+    from practices.importers import sources, sync  # on first use (issue 12)
+
     try:
         opened = sources.open_source(source, token=token)
     except sources.SourceError as problem:
@@ -167,6 +178,7 @@ def _photo_fetcher(opened: sources.Source) -> wocat_photos.PhotoFetcher | None:
     """Records read from an API bring their photos from its server (issue 16)."""
     if opened.http is None:
         return None
+    from practices.importers import wocat_photos  # on first use (issue 12)
     from wiki.uploads import configured_store
 
     return wocat_photos.PhotoFetcher(opened.http, configured_store())
@@ -194,6 +206,8 @@ def import_json(file: Path, dry_run: bool):
 
 
 def _import_file(kind: str, file: Path, dry_run: bool) -> None:
+    from practices.importers import native  # on first use (issue 12)
+
     with _session() as session, ConsoleProgress() as progress, \
             indexing_alongside(current_app, not dry_run and kind == "table") as alongside:
         try:
@@ -208,6 +222,8 @@ def _import_file(kind: str, file: Path, dry_run: bool) -> None:
 @click.option("--limit", default=20, show_default=True)
 @with_appcontext
 def list_runs(limit: int):
+    from practices.importers import review  # on first use (issue 12)
+
     with _session() as session:
         for run in review.runs(session, limit):
             counts = ", ".join(f"{n} {outcome}" for outcome, n in run.counts.items() if n)
@@ -217,9 +233,11 @@ def list_runs(limit: int):
 
 @import_group.command("show", help="What one run did, record by record.")
 @click.argument("run_id", type=int)
-@click.option("--outcome", type=click.Choice(sync.OUTCOMES))
+@click.option("--outcome", type=click.Choice(OUTCOMES))
 @with_appcontext
 def show_run(run_id: int, outcome: str | None):
+    from practices.importers import liveness, review  # on first use (issue 12)
+
     with _session() as session:
         run = session.get(ImportRun, run_id)
         if run is None:
@@ -240,6 +258,8 @@ def show_run(run_id: int, outcome: str | None):
 @click.argument("run_id", type=int)
 @with_appcontext
 def undo_run(run_id: int):
+    from practices.importers import review  # on first use (issue 12)
+
     with _session() as session:
         run = session.get(ImportRun, run_id)
         if run is None:
@@ -260,6 +280,8 @@ def undo_run(run_id: int):
 @click.argument("path")
 @with_appcontext
 def export_command(format: str, path: str):
+    from practices import exporters  # on first use (issue 12)
+
     writer = exporters.write_json if format == "json" else exporters.write_csv
     with _session() as session:
         if path == "-":

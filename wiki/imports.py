@@ -3,7 +3,12 @@ compare and accept an incoming version that met a local edit, templates, the exp
 
 The import itself runs in a background thread of the web process with its own database
 session, committing record by record; the run page follows it.
+
+The importers and exporters are loaded on first use, in each view that needs them: they keep
+out of the web workers that never import or export (issue 12: RSS per worker).
 """
+
+from __future__ import annotations
 
 import re
 import secrets
@@ -11,6 +16,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -28,12 +34,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import Session, select
 
-from practices import exporters, policy, sheets
+from practices import policy, sheets
 from practices.diff import Chunk, FieldChange, RevisionDiff, compare
-from practices.importers import liveness, native, review, sources, sync, table
 from practices.models import ImportRecord, ImportRun, ImportRunStatus, User
 from wiki.auth import acting_user, require
 from wiki.db import get_session
+
+if TYPE_CHECKING:
+    from practices.importers import sync
 
 bp = Blueprint("imports", __name__)
 SUFFIXES = {".json": "wocat", ".jsonl": "wocat", ".ndjson": "wocat", ".csv": "table",
@@ -52,6 +60,8 @@ def _incoming_version(sheet):
     """The pending incoming version of a sheet, for the notice on its page (editors only)."""
     if sheet is None or not policy.can_edit(acting_user(), sheet):
         return None
+    from practices.importers import review  # on first use: editors only, not every reader
+
     return review.pending_for(get_session(), sheet)
 
 
@@ -70,6 +80,8 @@ def _forget_old_uploads(folder: Path, max_age: float = 24 * 3600) -> None:
 
 
 def kind_of(path: Path) -> str:
+    from practices.importers import native  # on first use (issue 12)
+
     kind = SUFFIXES.get(path.suffix.lower(), "")
     if kind == "wocat" and native.is_export(path):
         return "json"
@@ -80,6 +92,8 @@ def execute(session: Session, kind: str, path: Path, *, user: User | None, dry_r
             run: ImportRun | None = None, label: str = "", progress=None,
             keep_results: bool = False, index_alongside: bool = False) -> sync.Report:
     """Run one import of a file (used by the web UI and the CLI alike)."""
+    from practices.importers import native, sources, sync, table  # on first use (issue 12)
+
     if kind == "json":
         return native.run(session, path, started_by=user, dry_run=dry_run, run_row=run,
                           progress=progress, keep_results=keep_results)
@@ -95,6 +109,8 @@ def execute(session: Session, kind: str, path: Path, *, user: User | None, dry_r
 @bp.get("/imports/")
 @login_required
 def index():
+    from practices.importers import review  # on first use (issue 12)
+
     require(policy.can_import(acting_user()))
     return render_template("imports/index.html", runs=review.runs(get_session()),
                            users=_users(get_session()))
@@ -103,6 +119,8 @@ def index():
 @bp.post("/imports/upload")
 @login_required
 def upload():
+    from practices.importers import native, sources, sync  # on first use (issue 12)
+
     user = acting_user()
     require(policy.can_import(user))
     upload = request.files.get("file")
@@ -178,6 +196,8 @@ def start_in_background(app, run_id: int, kind: str, path: Path, user_id: int,
 @bp.get("/imports/runs/<int:run_id>")
 @login_required
 def run_page(run_id: int):
+    from practices.importers import liveness, review, sync  # on first use (issue 12)
+
     require(policy.can_import(acting_user()))
     session = get_session()
     run = session.get(ImportRun, run_id) or abort(404)
@@ -196,6 +216,8 @@ def run_page(run_id: int):
 @bp.post("/imports/runs/<int:run_id>/undo")
 @login_required
 def undo(run_id: int):
+    from practices.importers import review  # on first use (issue 12)
+
     user = acting_user()
     require(policy.can_import(user))
     session = get_session()
@@ -216,6 +238,8 @@ def undo(run_id: int):
 @bp.get("/imports/template.<any(csv, xlsx):extension>")
 @login_required
 def template(extension: str):
+    from practices.importers import table  # on first use (issue 12)
+
     require(policy.can_create(acting_user()))
     if extension == "csv":
         body, mimetype = table.template_csv(), "text/csv; charset=utf-8"
@@ -229,6 +253,8 @@ def template(extension: str):
 @bp.get("/practices/<slug>/incoming")
 @login_required
 def incoming(slug: str):
+    from practices.importers import review  # on first use (issue 12)
+
     session = get_session()
     sheet, pending = _pending_of(slug)
     current = sheets.current_revision(session, sheet)
@@ -261,6 +287,8 @@ def condensed(diff: RevisionDiff, context: int = 160) -> RevisionDiff:
 @bp.post("/practices/<slug>/incoming/<int:pending_id>/<any(accept, reject):decision>")
 @login_required
 def decide(slug: str, pending_id: int, decision: str):
+    from practices.importers import review  # on first use (issue 12)
+
     session = get_session()
     sheet, pending = _pending_of(slug)
     if pending.id != pending_id:
@@ -287,6 +315,8 @@ def decide(slug: str, pending_id: int, decision: str):
 
 
 def _pending_of(slug: str) -> tuple:
+    from practices.importers import review  # on first use (issue 12)
+
     session = get_session()
     sheet, _redirected = sheets.find(session, slug)
     if sheet is None or not policy.can_view(acting_user(), sheet):
@@ -301,6 +331,8 @@ def _pending_of(slug: str) -> tuple:
 @bp.get("/api/v1/export")
 def export_api():
     """The whole wiki as JSON or the current sheets as CSV, for admins; errors are JSON."""
+    from practices import exporters  # on first use (issue 12)
+
     if not current_user.is_authenticated:
         return _api_error(401, "unauthorized", "Sign in as an administrator.")
     if not policy.can_import(acting_user()):

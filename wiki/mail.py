@@ -3,10 +3,11 @@
 Off unless SMTP_HOST is set. A notification is e-mailed at most once (`emailed_at`), only to
 users who did not switch e-mail off, and a mail server that is down costs a log line, never
 the user's request.
+
+smtplib is loaded when a message is sent (issue 12: not in workers of a wiki without mail).
 """
 
 import logging
-import smtplib
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context, has_request_context
@@ -42,6 +43,8 @@ def _send_after_commit(session) -> None:
     if not new or not has_app_context() or not current_app.config.get("SMTP_HOST"):
         return
     ids = [notification.id for notification in new]
+    import smtplib  # on first use (issue 12)
+
     try:
         deliver(ids)
     except (OSError, smtplib.SMTPException) as error:  # the edit is saved; mail can wait
@@ -100,6 +103,8 @@ def _message(session: Session, row: Notification, told) -> EmailMessage:
 
 
 def _send(messages: list[EmailMessage]) -> None:
+    import smtplib  # on first use (issue 12)
+
     config = current_app.config
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT) as smtp:
         if config["SMTP_STARTTLS"]:

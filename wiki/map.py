@@ -4,9 +4,15 @@ organisations and their measures in the field, with a plain list of the same ite
 The markers come from `GET /api/v1/map/features?layer=…` (wiki/api/mapdata.py). The search
 page's filters apply to the practices layer; standing, college and country (prefixed `org_`
 on this page, as `country` is also a practice filter) to the organisations layer.
+
+The layers (wiki.map_layers, practices.map_features) are loaded on first use, by the first
+map a worker serves: workers that never serve one keep them out (issue 12: RSS per worker).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from flask import (
@@ -27,8 +33,10 @@ from wiki import search_views
 from wiki.db import get_session
 from wiki.i18n import current_language
 from wiki.input_guard import database_int
-from wiki.map_layers import LayerData, layer_data, organization_filters
 from wiki.rendering import college_text
+
+if TYPE_CHECKING:
+    from wiki.map_layers import LayerData
 
 bp = Blueprint("map", __name__)
 LIST_PAGE = 100  # items of each list beside the map per page
@@ -49,6 +57,8 @@ def leaflet_file(package: str, filename: str):
 
 @bp.get("/map")
 def world_map():
+    from wiki.map_layers import layer_data, organization_filters  # on first use (issue 12)
+
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
     org_filters = organization_filters(request.args)
     practices = layer_data("practices", request.args)

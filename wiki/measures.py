@@ -27,7 +27,6 @@ from practices import (
     areas,
     carbon,
     measure_records,
-    measure_table,
     measures,
     organizations,
     policy,
@@ -323,6 +322,9 @@ def import_table(slug: str):
         flash(_("Choose a CSV or XLSX file."), "error")
         return _import_page(organization, status=422)
     dry_run = request.form.get("dry_run") == "1"
+    # loaded on first use, with the spreadsheet importers it reads through (issue 12)
+    from practices import measure_table
+
     with TemporaryDirectory() as folder:
         path = Path(folder) / f"measures{suffix}"
         data = file.stream.read(MAX_IMPORT_BYTES + 1)
@@ -345,6 +347,8 @@ def import_table(slug: str):
 
 def _import_page(organization: Organization, *, status: int = 200, report=None,
                  dry_run: bool = False):
+    from practices import measure_table  # on first use (issue 12)
+
     return render_template("measures/import.html", organization=organization, report=report,
                            dry_run=dry_run, columns=measure_table.COLUMNS), status
 
@@ -365,6 +369,8 @@ def export_all(kind: str):
 
 def _export(rows: list[Measure], name: str, kind: str) -> Response:
     """The measures this reader may see, in the columns the import reads (it re-imports)."""
+    from practices import measure_table  # on first use (issue 12)
+
     db = get_session()
     if kind == "xlsx":
         data, mimetype = measure_table.to_xlsx(db, rows), XLSX

@@ -1,4 +1,7 @@
-"""`practice-wiki uploads migrate`, `backup PATH` and `restore PATH` (issue 12)."""
+"""`practice-wiki uploads migrate`, `backup PATH` and `restore PATH` (issue 12).
+
+Backups and restores load practices.backup when they run, not when the app registers the
+commands: a web worker builds the same app and never backs up (issue 12: RSS per worker)."""
 
 import sys
 from contextlib import contextmanager
@@ -8,7 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from practices import backup as backups
 from practices import database, upload_store, uploads
 
 
@@ -68,6 +70,8 @@ def _progress(label: str, total: int):
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup_command(path: str):
+    from practices import backup as backups  # on first use (issue 12)
+
     total = sum(backups.count_rows(_engine()).values())
     with _progress("Backing up", total) as progress:
         report = backups.backup(
@@ -91,6 +95,8 @@ def backup_command(path: str):
 @click.option("--force", is_flag=True, help="Replace the contents of a non-empty database.")
 @with_appcontext
 def restore_command(path: str, force: bool):
+    from practices import backup as backups  # on first use (issue 12)
+
     engine = _engine()
     try:
         metadata = backups.read_metadata(path)

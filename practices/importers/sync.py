@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from practices import editing, sheets
 from practices.fields import InvalidFields
-from practices.importers import liveness, wocat_photos
+from practices.importers import OUTCOMES, liveness, wocat_photos
 from practices.importers.incoming import Failed, Incoming
 from practices.importers.sources import Item, SourceError
 from practices.importers.wocat_photos import PhotoFetcher
@@ -44,7 +44,6 @@ from practices.models import (
 )
 from practices.slugs import slugify
 
-OUTCOMES = ("created", "updated", "unchanged", "conflict", "rejected")
 IMPORTERS = {
     "wocat": ("WOCAT importer", "wocat-importer@practice-wiki.invalid"),
     "table": ("Spreadsheet importer", "table-importer@practice-wiki.invalid"),

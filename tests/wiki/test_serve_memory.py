@@ -21,6 +21,36 @@ NOT_IN_A_WORKER = (
     "ijson",
     "PIL",  # photos: resizing an upload, checking an image (~3 MB with its C libraries)
     "argon2",  # passwords: signing in, setting one (~2 MB with its cffi bindings)
+    "xml",  # ElementTree and expat: the Atom feeds
+    "smtplib",  # notification e-mail
+)
+
+# Our own modules (and what they alone bring) that only some pages and commands run: each
+# loads on first use, in the view or command that needs it, so that a worker serving sheets,
+# search and the API never holds them. A module named here covers its submodules.
+OURS_NOT_IN_A_WORKER = (
+    "practices.importers.sync",  # imports: admin pages, the import commands
+    "practices.importers.sources",
+    "practices.importers.native",
+    "practices.importers.review",
+    "practices.importers.table",
+    "practices.importers.wocat",
+    "practices.importers.liveness",
+    "practices.exporters",
+    "practices.measure_table",  # measures as CSV/XLSX
+    "practices.backup",  # backup and restore commands
+    "practices.dashboard",  # the dashboard: figures, charts, cards
+    "practices.dashboard_figures",
+    "practices.dashboard_action",
+    "practices.dashboard_community",
+    "practices.dashboard_knowledge",
+    "wiki.dashboard_cards",
+    "wiki.dashboard_page_cache",
+    "wiki.charts",
+    "wiki.figure_tables",
+    "wiki.map_layers",  # the map's layers
+    "practices.map_features",
+    "search.follower",  # indexing alongside an import
 )
 
 SERVE_AND_REPORT = """
@@ -43,6 +73,17 @@ def test_building_the_app_and_serving_pages_loads_no_heavy_library(app, tmp_path
     assert all(status in (200, 503) for status in report["statuses"]), report["statuses"]
     loaded = {name.split(".")[0] for name in report["modules"]}
     assert sorted(loaded & set(NOT_IN_A_WORKER)) == []
+
+
+def test_building_the_app_and_serving_pages_loads_none_of_the_modules_of_other_pages(
+        app, tmp_path):
+    """A module-level import of one of these (in a blueprint, a CLI module, a page's
+    helpers) would put it back into every worker: import it in the function that uses it."""
+    report = serve_and_report(app, tmp_path)
+    assert all(status in (200, 503) for status in report["statuses"]), report["statuses"]
+    loaded = [name for name in report["modules"]
+              if any(name == lazy or name.startswith(lazy + ".") for lazy in OURS_NOT_IN_A_WORKER)]
+    assert loaded == []
 
 
 def serve_and_report(app, tmp_path) -> dict:

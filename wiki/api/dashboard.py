@@ -1,18 +1,24 @@
 """The "4 per 1000" dashboard through the API (issue 15): the headline numbers and each
-figure's data, with the page's filters, cached per data generation."""
+figure's data, with the page's filters, cached per data generation.
+
+practices.dashboard is loaded on first use: workers that never serve the dashboard keep it
+out (issue 12: RSS per worker)."""
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from practices import dashboard
 from wiki.api import bp
 from wiki.api.errors import ApiError
 from wiki.api.schemas import DashboardFigureOut, DashboardHeadline, DashboardQuery
 from wiki.api.spec import api_spec, responses
 from wiki.auth import acting_user
 from wiki.db import get_session
+
+if TYPE_CHECKING:
+    from practices import dashboard
 
 TAGS = ("dashboard",)
 
@@ -22,7 +28,9 @@ def dashboard_store() -> OrderedDict:
     return current_app.extensions.setdefault("dashboard_cache", OrderedDict())
 
 
-def _filters() -> dashboard.Filters:
+def _filters() -> "dashboard.Filters":
+    from practices import dashboard  # on first use (issue 12)
+
     try:
         return dashboard.Filters.from_args(request.args)
     except dashboard.InvalidFilter as invalid:
@@ -42,6 +50,8 @@ def headline():
     range of the tables), and the measures counted apart (no IPCC default). Only published
     data is counted.
     """
+    from practices import dashboard  # on first use (issue 12)
+
     filters = _filters()
     numbers = dashboard.cached_headline(dashboard_store(), get_session(), acting_user(),
                                         filters)
@@ -60,6 +70,8 @@ def figure(figure: str):
     and of its CSV download. Only published data is counted, except in review-queue, which
     lists the sheets in review that you may see.
     """
+    from practices import dashboard  # on first use (issue 12)
+
     filters = _filters()
     try:
         result = dashboard.cached_figure(dashboard_store(), get_session(), acting_user(),

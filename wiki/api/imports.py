@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from practices import policy
-from practices.importers import liveness, native, sources
 from practices.models import ImportRecord, ImportRun, Sheet
 from practices.paging import page_count
 from wiki import imports
@@ -50,6 +49,8 @@ def start_import():
     GET /imports/{run_id} follows it. Records are matched on their source id: new ones are
     created, newer ones update their sheet, sheets edited here since are kept as conflicts.
     """
+    from practices.importers import native, sources  # on first use (issue 12)
+
     user = acting_user()
     if not policy.can_import(user):
         refuse()
@@ -101,6 +102,8 @@ def _run(row: ImportRun) -> ImportRunOut:
                    validation_error_status=400, security={"bearerAuth": []})
 def list_import_runs():
     """Import runs, newest first (administrators)"""
+    from practices.importers import liveness  # on first use (issue 12)
+
     _require_importer()
     query = request.context.query
     db = get_session()
@@ -118,6 +121,8 @@ def list_import_runs():
                    operation_id="getImportRun", security={"bearerAuth": []})
 def get_import_run(run_id: int):
     """One import run with its counts by outcome (administrators)"""
+    from practices.importers import liveness  # on first use (issue 12)
+
     _require_importer()
     row = get_session().get(ImportRun, run_id)
     if row is None:

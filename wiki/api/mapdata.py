@@ -1,14 +1,15 @@
-"""The map's GeoJSON layers (issue 14); the measures themselves are in `measures`."""
+"""The map's GeoJSON layers (issue 14); the measures themselves are in `measures`.
+
+The layers' modules load on first use: workers that never serve the map keep them out
+(issue 12: RSS per worker)."""
 
 from flask import request
 from flask_babel import gettext as _
 
-from practices.map_features import LAYERS
 from wiki.api import bp
 from wiki.api.errors import ApiError
 from wiki.api.schemas import FeatureCollection, MapQuery
 from wiki.api.spec import api_spec, responses
-from wiki.map_layers import cached_layer
 
 
 @bp.get("/map/features")
@@ -30,6 +31,9 @@ def map_features():
     group; organisations: slug, name, standing; measures: id, name, area_ha) and coordinates
     have 4 decimals. Answers are gzipped when asked and cached per data change.
     """
+    from practices.map_features import LAYERS  # on first use (issue 12)
+    from wiki.map_layers import cached_layer
+
     layer = request.args.get("layer", "")
     if layer not in LAYERS:
         raise ApiError(400, _("Choose the layer: practices, organizations or measures."),
