@@ -28,7 +28,12 @@ DEFAULTS = {
     "threads": DEFAULT_THREADS,
     "timeout": 60,  # a search rebuilt in the request may take that long on a large wiki
     "graceful_timeout": 30,
-    "keepalive": 5,
+    # Each answer closes its connection, as gunicorn's sync workers do: a kept-alive
+    # connection stays with the worker that accepted it, so with one thread each, clients
+    # queued behind a busy worker while the other idled (p99 up to 3.6 times p50 in the
+    # bench; 1.9-2.4 times once every request goes to whichever worker accepts first).
+    # Behind nginx nothing changes: it opens a connection per request to its upstream.
+    "keepalive": 0,
     # A worker is replaced after this many requests: Python keeps memory it once used. Not
     # too often: a new worker pays ~1.5 s of CPU to start and begins with cold caches (at
     # 5,000 a busy worker was replaced every few seconds, a fifth of its CPU; its caches are

@@ -75,6 +75,8 @@ def test_serve_starts_gunicorn_that_answers_and_stops(database_url, make_sheet, 
         status, body, headers = get(port, "/practices/zai-pits")
         assert status == 200 and headers["Content-Encoding"] == "gzip"
         assert headers["Server"].startswith("gunicorn")
+        # Each answer ends its connection: the next request goes to whichever worker is free.
+        assert headers["Connection"] == "close"
         assert len(children_of(server.pid)) == 3  # WEB_CONCURRENCY
     finally:
         server.send_signal(signal.SIGTERM)
