@@ -36,6 +36,7 @@ class PracticeGroups:
             for docnum in live_docnums:
                 members.setdefault(keys[docnum], []).append(docnum)
         self.members = {key: docs for key, docs in members.items() if len(docs) > 1}
+        self.largest = max((len(docs) for docs in self.members.values()), default=1)
         self.key_of = {docnum: key for key, docs in self.members.items() for docnum in docs}
         self.multi = 0
         for docnum in self.key_of:

@@ -32,7 +32,6 @@ from search import indexer
 from search.carbon import best_rates, chosen_cells
 from search.documents import count_live
 from search.matrix import Snapshot, all_of, any_of, docnums_of
-from search.practices import PRACTICE_FIELD
 from search.query import SearchRequest, text_query
 from search.schema import FACETS
 from search.snippets import highlighted, query_terms, suggestion
@@ -488,9 +487,14 @@ class SearchService:
             return []
         grouped = request.one_per_practice
         if request.sort == "relevance" and query is not None:
-            results = searcher.search(query, filter=set(docnums_of(matching)), limit=limit,
-                                      collapse=PRACTICE_FIELD if grouped else None)
-            return [docnum for _score, docnum in results.top_n]
+            # Whoosh's collapse= does nothing once a filter= is given (whoosh-reloaded
+            # 2.7.5): each practice's best-placed version is kept here, as for the other
+            # orders. A practice has at most `largest` versions, so the best `limit` times
+            # that many documents hold the page's practices.
+            fetch = limit * snapshot.practices.largest if grouped else limit
+            results = searcher.search(query, filter=set(docnums_of(matching)), limit=fetch)
+            found = (docnum for _score, docnum in results.top_n)
+            return snapshot.practices.first_of_each(found, limit) if grouped else list(found)
         order = snapshot.orders.get(request.sort, snapshot.orders["updated"])
         if request.sort == "carbon" and request.carbon_cells:
             order = snapshot.carbon_order(searcher, chosen_cells(*request.carbon_cells))

@@ -133,3 +133,14 @@ def test_the_entry_is_the_version_in_the_readers_language_that_passes_the_filter
                                                                        [french.id])
     # Without grouping (the API), every version is listed.
     assert search_service.search(SearchRequest()).total == 3
+
+
+def test_words_found_in_several_versions_give_the_practice_once(make_sheet, search_service):
+    english = make_sheet("Zai pits with compost", language="en", body="Pits filled with compost.")
+    french = make_sheet("Le zaï au compost", language="fr", translation_of=english,
+                        body="Des trous remplis de compost.")
+    heaps = make_sheet("Compost heaps", language="en", body="Turn the compost every week.")
+    for reader, expected_ids in (("en", {english.id, heaps.id}), ("fr", {french.id, heaps.id})):
+        page = grouped(search_service, reader, q="compost")
+        found = [hit.sheet_id for hit in page.hits]
+        assert page.total == 2 and sorted(found) == sorted(expected_ids), (reader, found)
