@@ -88,12 +88,14 @@ def page(browser):
     context.close()
 
 
+def save_screenshot(page, name: str) -> None:
+    """Save a full-page screenshot when SCREENSHOT_DIR is set (for people to look at)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture
 def shoot(page):
-    """Save a full-page screenshot when SCREENSHOT_DIR is set (for people to look at)."""
-    def take(name: str) -> None:
-        if SCREENSHOTS:
-            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-    return take
+    """save_screenshot for the test's own `page`."""
+    return lambda name: save_screenshot(page, name)

@@ -1,14 +1,13 @@
 """A practitioner estimates what no-till would store on her land with the carbon calculator,
 shares the result, and follows the link to the practices documented for her zone and soil."""
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from practices import accounts, sheets
 from practices.models import Role
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
+from tests.browser.conftest import PASSWORD, save_screenshot, serving
 from tests.browser.test_phone_layout import axe_problems
 
 pytestmark = pytest.mark.browser
@@ -48,9 +47,7 @@ def carbon_server(tmp_path_factory):
 
 
 def shoot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"carbon-{name}.png"), full_page=True)
+    save_screenshot(page, f"carbon-{name}")
 
 
 def estimate_no_till(page, base):

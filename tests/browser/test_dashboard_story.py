@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from practices import accounts, demo
 from practices.models import Role
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, save_screenshot, serving
 from tests.browser.test_phone_layout import axe_problems, overflow
 
 pytestmark = pytest.mark.browser
@@ -33,9 +33,7 @@ def dashboard_server(tmp_path_factory):
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"dashboard-{name}.png"), full_page=True)
+    save_screenshot(page, f"dashboard-{name}")
 
 
 def test_read_print_and_follow_a_gap_to_a_prefilled_form(dashboard_server, browser):

@@ -6,7 +6,6 @@ none, as it has no real photos to show."""
 
 import io
 import random
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
@@ -15,7 +14,7 @@ from sqlmodel import select
 from practices import accounts, demo, gallery
 from practices.models import Role, Sheet
 from practices.upload_store import DatabaseStore
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, serving
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, save_screenshot, serving
 from tests.browser.test_offline import ready
 from tests.browser.test_phone_layout import axe_problems, overflow
 
@@ -68,9 +67,7 @@ def photo_server(tmp_path_factory):
 
 
 def shoot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+    save_screenshot(page, f"{name}")
 
 
 def loaded_photos(page) -> int:
