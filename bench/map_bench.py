@@ -39,7 +39,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("SECRET_KEY", "benchmark-secret-key-that-is-long-enough-for-checks")
 
 from search_bench import Corpus, load_database  # noqa: E402
-from serve_bench import free_port, get, reset_schema, start_server  # noqa: E402
+from serve_bench import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    get,
+    reset_schema,
+    start_server,
+    workers,
+)
 from sqlalchemy import insert, text  # noqa: E402
 
 from practices import database, profiles  # noqa: E402
@@ -133,18 +140,7 @@ def prepare(url: str, args, index_dir: str) -> None:
 
 def server_cpu(master: int) -> float:
     """CPU seconds (user + system) used so far by the gunicorn master's children."""
-    total = 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    return cpu_seconds(workers(master))
 
 
 def timed_get(port: int, master: int, path: str) -> dict:
