@@ -114,36 +114,38 @@ def _feed(title: str, self_url: str, alternate_url: str, updated) -> ET.Element:
     _text(feed, "updated", iso(updated))
     _link(feed, self_url, "self")
     _link(feed, alternate_url, "alternate")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    author = _child(feed, f"{{{ATOM}}}author")
     _text(author, "name", "practice-wiki")
     return feed
 
 
 def _entry(feed: ET.Element, change: catalog.Change) -> None:
-    from xml.etree import ElementTree as ET  # on first use (issue 12)
-
     revision, sheet = change.revision, change.sheet
     link = url_for("sheets.revision", slug=sheet.slug, number=revision.number, _external=True)
-    entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+    entry = _child(feed, f"{{{ATOM}}}entry")
     _text(entry, "id", link)
     _text(entry, "title", f"{revision.title} ({_('revision %(n)d', n=revision.number)})")
     _text(entry, "updated", iso(revision.created_at))
     _link(entry, link, "alternate")
-    author = ET.SubElement(entry, f"{{{ATOM}}}author")
+    author = _child(entry, f"{{{ATOM}}}author")
     _text(author, "name", change.author.name if change.author else _("Importer"))
     _text(entry, "summary", revision.edit_summary or revision.summary or revision.title)
 
 
-def _text(parent: ET.Element, tag: str, text: str) -> None:
-    from xml.etree import ElementTree as ET  # on first use (issue 12)
+def _child(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    """ElementTree's SubElement through the element itself: only the two functions that
+    start and finish a feed need the module."""
+    child = parent.makeelement(tag, attributes)
+    parent.append(child)
+    return child
 
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
+
+def _text(parent: ET.Element, tag: str, text: str) -> None:
+    _child(parent, f"{{{ATOM}}}{tag}").text = text
 
 
 def _link(parent: ET.Element, href: str, rel: str) -> None:
-    from xml.etree import ElementTree as ET  # on first use (issue 12)
-
-    ET.SubElement(parent, f"{{{ATOM}}}link", href=href, rel=rel)
+    _child(parent, f"{{{ATOM}}}link", href=href, rel=rel)
 
 
 # Items that are not revisions ------------------------------------------------------------
@@ -157,15 +159,13 @@ class FeedItem:
 
 
 def _item_entry(feed: ET.Element, item: FeedItem) -> None:
-    from xml.etree import ElementTree as ET  # on first use (issue 12)
-
-    entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+    entry = _child(feed, f"{{{ATOM}}}entry")
     _text(entry, "id", item.id)
     _text(entry, "title", item.title)
     _text(entry, "updated", iso(item.updated))
     _link(entry, item.link, "alternate")
     if item.author:
-        author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        author = _child(entry, f"{{{ATOM}}}author")
         _text(author, "name", item.author)
     _text(entry, "summary", item.summary)
 
