@@ -11,14 +11,29 @@ from practices import accounts, database, demo, policy, tokens
 from practices.models import Role
 
 
+class WikiGroup(FlaskGroup):
+    """Flask's group, except that the commands added to it (`serve`, `doctor`) are found
+    without loading the plugin commands of installed packages first: `serve` forks its
+    workers from this process, and flask-limiter's `limiter` command would give each of
+    them `rich` and `attrs` (2.7 MB) that they never use. `--help` and every other command
+    still load and list the plugins."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or super().get_command(ctx, name)
+
+
 def main() -> None:
+    command_group()()
+
+
+def command_group() -> WikiGroup:
     from wiki import create_app
 
-    group = FlaskGroup(create_app=create_app,
-                       help="practice-wiki: practice sheets for soil carbon.")
+    group = WikiGroup(create_app=create_app,
+                      help="practice-wiki: practice sheets for soil carbon.")
     for command in standalone_commands():
         group.add_command(command)
-    group()
+    return group
 
 
 def standalone_commands() -> list[click.Command]:

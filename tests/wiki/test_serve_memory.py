@@ -103,6 +103,30 @@ def serve_and_report(app, tmp_path) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+FIND_COMMANDS = """
+import json, sys
+import click
+from wiki.cli import command_group
+group = command_group()
+context = click.Context(group)
+found = [group.get_command(context, "serve").name]
+modules = sorted(sys.modules)  # what the workers forked by `serve` would start with
+found.append("limiter" if group.get_command(context, "limiter") else None)
+print(json.dumps({"found": found, "modules": modules}))
+"""
+
+
+def test_serve_forks_its_workers_without_the_plugin_commands_of_other_packages(tmp_path):
+    """`practice-wiki serve` forks the workers from the command's process: flask-limiter's
+    `limiter` command (rich, attrs) must not be loaded there, yet still be a command."""
+    run = subprocess.run([sys.executable, "-c", FIND_COMMANDS], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["found"] == ["serve", "limiter"]
+    loaded = {name.split(".")[0] for name in report["modules"]}
+    assert sorted(loaded & set(NOT_IN_A_WORKER)) == []
+
 
 def test_no_worker_keeps_the_catalogs_the_vocabularies_were_built_from(app, tmp_path):
     """pycountry's ISO 639-3 and 3166 catalogs (French alone: 9,300 names, ~1.5 MB) are
