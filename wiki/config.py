@@ -8,7 +8,7 @@ from pathlib import Path
 
 MIN_SECRET_KEY_LENGTH = 32
 UPLOAD_STORES = ("database", "filesystem", "s3")
-DEFAULT_PAGE_CACHE_BYTES = 8 * 1024 * 1024  # compressed pages: ~5 kB a sheet page
+DEFAULT_PAGE_CACHE_BYTES = 8 * 1024 * 1024  # compressed pages: ~5 kB a sheet page (not shared)
 DEFAULT_SHARED_PAGE_BYTES = 64 * 1024 * 1024  # what each worker may write per wiki version
 
 
@@ -52,8 +52,9 @@ class Settings:
     S3_ACCESS_KEY_ID: str = ""  # empty: boto3 finds credentials itself (AWS_* variables, roles)
     S3_SECRET_ACCESS_KEY: str = ""
     S3_PREFIX: str = "uploads/"
-    # Finished anonymous pages kept per worker (wiki.page_cache); 0 switches it off.
-    PAGE_CACHE_BYTES: int = DEFAULT_PAGE_CACHE_BYTES
+    # Finished anonymous pages kept in each worker's memory (wiki.page_cache); None: only
+    # when they are not shared (SHARED_PAGE_BYTES 0), DEFAULT_PAGE_CACHE_BYTES then.
+    PAGE_CACHE_BYTES: int | None = None
     # The same pages shared by the workers of one machine through a folder (default: beside
     # the search index, which is per machine too); what each worker may write there per
     # version of the wiki, 0 to share nothing.
@@ -93,7 +94,7 @@ class Settings:
             S3_SECRET_ACCESS_KEY=environ.get("S3_SECRET_ACCESS_KEY", ""),
             S3_PREFIX=environ.get("S3_PREFIX", "uploads/"),
             PAGE_CACHE_BYTES=(_count(environ, "PAGE_CACHE_BYTES")
-                              if environ.get("PAGE_CACHE_BYTES") else DEFAULT_PAGE_CACHE_BYTES),
+                              if environ.get("PAGE_CACHE_BYTES") else None),
             PAGE_CACHE_DIR=environ.get("PAGE_CACHE_DIR", ""),
             SHARED_PAGE_BYTES=(_count(environ, "SHARED_PAGE_BYTES")
                                if environ.get("SHARED_PAGE_BYTES") else DEFAULT_SHARED_PAGE_BYTES),

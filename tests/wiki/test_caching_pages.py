@@ -2,6 +2,7 @@
 view until the wiki changes, and never for anyone who might see something else."""
 
 import gzip
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -191,3 +192,32 @@ def test_a_worker_shares_no_more_than_its_allowance(tmp_path):
     shared.put("v2", ("/practices/9",), page)  # a new version: a new allowance
     assert shared.get("v2", ("/practices/9",)) == page
     assert shared.get("v1", ("/practices/0",)) is None
+
+
+def test_a_worker_keeps_no_copy_of_the_pages_it_shares(client, sheet, tmp_path, statements):
+    """The system's file cache holds the shared pages once for all the workers: a copy in
+    each worker's memory would only make every worker bigger."""
+    client.get(SHEET)
+    for page in (tmp_path / "index-pages").rglob("*"):
+        if page.is_file():
+            page.unlink()
+    statements.clear()
+    assert client.get(SHEET).status_code == 200
+    assert len(statements) > 1  # made again: nothing was kept in memory
+
+
+def test_without_a_shared_folder_each_worker_keeps_its_pages(app, sheet, statements):
+    from wiki import create_app
+
+    alone = create_app({**app.config, "SHARED_PAGE_BYTES": 0, "PAGE_CACHE_BYTES": None},
+                       instance_path=app.instance_path)
+    seen = count_statements(alone)
+    reader = alone.test_client()
+    first = reader.get(SHEET)
+    seen.clear()
+    again = reader.get(SHEET)
+    assert again.get_data() == first.get_data()
+    assert len(seen) == 1  # the wiki's version, then the page from this worker's memory
+    shared = Path(alone.config["SEARCH_INDEX_DIR"] + "-pages")
+    assert not any(page.is_file() for page in shared.rglob("*"))  # nothing was shared
+    alone.extensions["engine"].dispose()
