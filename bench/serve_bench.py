@@ -14,8 +14,11 @@ sheet page (different sheets), the browse page `/practices/`, a text + facet sea
 list. Reports requests/s and
 p50/p99 per route, the CPU time the server's processes and the client spent per request
 (what a request costs even on a busy machine), the gzip-transferred size of the search page,
-and the resident memory (RSS, and PSS: RSS with shared pages divided among the processes
-sharing them) of each worker after the whole run. Prints one table (Markdown).
+and the memory of each worker after the whole run: RSS (and how much of it is file pages,
+the libraries' code and the search index's memory map, which the workers share with each
+other and with the system's file cache), PSS (RSS with each shared page divided among the
+processes sharing it) and private memory (what the worker alone holds). Prints one table
+(Markdown).
 """
 
 import argparse
@@ -29,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -272,8 +276,18 @@ def workers(master: int) -> list[int]:
     return sorted(found)
 
 
-def worker_memory(master: int) -> list[tuple[int, float, float]]:
-    """(pid, RSS MB, PSS MB) of each child of the gunicorn master."""
+@dataclass
+class WorkerMemory:
+    pid: int
+    rss: float  # MB: every page the worker has mapped in memory
+    pss: float  # RSS with each shared page divided among the processes that share it
+    private: float  # what only this worker holds (freed when it exits)
+    file_pages: float  # of RSS: libraries and the search index's map, shared with the
+    # other workers and the system's file cache
+
+
+def worker_memory(master: int) -> list[WorkerMemory]:
+    """The memory of each child of the gunicorn master, read from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -282,15 +296,36 @@ def worker_memory(master: int) -> list[tuple[int, float, float]]:
             stat = (entry / "stat").read_text()
             if int(stat.rsplit(")", 1)[1].split()[1]) != master:
                 continue
-            values = {}
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                name, _, rest = line.partition(":")
-                if name in ("Rss", "Pss"):
-                    values[name] = int(rest.split()[0]) / 1024
-            found.append((int(entry.name), values["Rss"], values["Pss"]))
+            totals = _smaps_totals((entry / "smaps_rollup").read_text())
+            found.append(WorkerMemory(
+                int(entry.name), totals["Rss"], totals["Pss"],
+                totals["Private_Clean"] + totals["Private_Dirty"],
+                _file_backed_rss((entry / "smaps").read_text()),
+            ))
         except (OSError, ValueError, KeyError, IndexError):
             continue
-    return sorted(found)
+    return sorted(found, key=lambda memory: memory.pid)
+
+
+def _smaps_totals(rollup: str) -> dict[str, float]:
+    values = {}
+    for line in rollup.splitlines():
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values
+
+
+def _file_backed_rss(smaps: str) -> float:
+    """RSS of the mappings of files (each mapping's header line ends with the file's path)."""
+    total, in_file = 0, False
+    for line in smaps.splitlines():
+        fields = line.split()
+        if fields and not fields[0].endswith(":"):
+            in_file = len(fields) > 5 and fields[5].startswith("/")
+        elif in_file and fields[0] == "Rss:":
+            total += int(fields[1])
+    return total / 1024
 
 
 def published_slugs(url: str) -> list[str]:
@@ -393,8 +428,10 @@ def report(options, url, results, first_views, gzipped, plain, headers, memory) 
     print(
         f"\nSearch page: {plain / 1024:.1f} kB, {gzipped / 1024:.1f} kB transferred ({encoding})."
     )
-    for pid, rss, pss in memory:
-        print(f"Worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB after the run.")
+    for worker in memory:
+        print(f"Worker {worker.pid} after the run: RSS {worker.rss:.0f} MB (of which "
+              f"{worker.file_pages:.0f} MB of file pages: libraries and the search index's "
+              f"map), PSS {worker.pss:.0f} MB, private {worker.private:.0f} MB.")
 
 
 if __name__ == "__main__":
