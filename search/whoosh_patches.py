@@ -17,6 +17,12 @@
 - A writer that fails while starting (a full or read-only disk) kept the index's write lock
   until the half-made writer was garbage-collected: every later write of the process then
   timed out, even once the disk had room again. It now lets go of the lock at once.
+- The column of a whole index (several segments) left out the segments that have no column
+  file for the field, so each of their documents was looked up in the segment before it,
+  past its end: an IndexError. A segment has no such file when none of its documents has a
+  value, as when an edit writes one sheet without that facet into a new segment: every
+  search then failed. Each segment now gives its column or, as a segment alone does, an
+  empty one of its size.
 - Opening a file inside a compound segment copied the whole file (postings, terms, columns:
   23 MB for 2,000 sheets) from the memory map into a `BytesIO`, once per searcher, so per
   thread of every worker, although nearly every read goes through `get()`, which slices the
@@ -30,9 +36,10 @@ fields, see search.snippets).
 import os
 from io import BytesIO
 
-from whoosh import multiproc
+from whoosh import columns, multiproc
 from whoosh.codec import whoosh3
 from whoosh.filedb.structfile import BufferFile
+from whoosh.reading import MultiReader
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -225,3 +232,16 @@ def _segment_writer_init_releasing_lock(self, *args, **kwargs):
 if not getattr(SegmentWriter, "_practice_wiki_patched", False):
     SegmentWriter.__init__ = _segment_writer_init_releasing_lock
     SegmentWriter._practice_wiki_patched = True
+
+
+def _column_of_every_segment(self, fieldname, column=None, reverse=False, translate=True):
+    """One column over all the segments, each giving its own column or, when it has none
+    for the field, the empty column of its size that SegmentReader makes then."""
+    readers = [reader.column_reader(fieldname, column=column, reverse=reverse,
+                                    translate=translate) for reader in self.readers]
+    return columns.MultiColumnReader(readers, list(self.doc_offsets))
+
+
+if not getattr(MultiReader, "_practice_wiki_patched", False):
+    MultiReader.column_reader = _column_of_every_segment
+    MultiReader._practice_wiki_patched = True

@@ -144,3 +144,26 @@ def test_words_found_in_several_versions_give_the_practice_once(make_sheet, sear
         page = grouped(search_service, reader, q="compost")
         found = [hit.sheet_id for hit in page.hits]
         assert page.total == 2 and sorted(found) == sorted(expected_ids), (reader, found)
+
+
+def test_a_version_edited_into_a_segment_of_its_own_is_still_found(
+        make_sheet, make_user, session, search_service, caplog):
+    """After a rebuild, an edit writes the sheet into a new, small segment. When no document
+    there has a value for a facet (the French version names no country), Whoosh gave that
+    segment no column for it, and reading the column of the whole index failed for every
+    document of the segment: each search failed and was answered from the database."""
+    from practices import sheets
+
+    english = make_sheet("Zai pits", language="en", countries=["BF"], body="Pits with compost.")
+    french = make_sheet("Le zaï", language="fr", translation_of=english, body="Trous et compost.")
+    for number in range(40):  # a segment large enough that the next one is not merged into it
+        make_sheet(f"Filler {number}", countries=["KE"], body="Mulch.")
+    search_service.rebuild()
+    content = sheets.Content.checked(title="Le zaï", body="Des trous remplis de compost.")
+    sheets.revise(session, french, content, author=make_user(),
+                  base_revision_id=french.current_revision_id)
+    session.commit()
+    page = grouped(search_service, "fr", q="compost")
+    assert [hit.sheet_id for hit in page.hits] == [french.id]
+    assert page.notice is None
+    assert "search failed" not in caplog.text
