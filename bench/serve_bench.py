@@ -296,36 +296,28 @@ def worker_memory(master: int) -> list[WorkerMemory]:
             stat = (entry / "stat").read_text()
             if int(stat.rsplit(")", 1)[1].split()[1]) != master:
                 continue
-            totals = _smaps_totals((entry / "smaps_rollup").read_text())
-            found.append(WorkerMemory(
-                int(entry.name), totals["Rss"], totals["Pss"],
-                totals["Private_Clean"] + totals["Private_Dirty"],
-                _file_backed_rss((entry / "smaps").read_text()),
-            ))
+            found.append(_memory_of(int(entry.name), (entry / "smaps").read_text()))
         except (OSError, ValueError, KeyError, IndexError):
             continue
     return sorted(found, key=lambda memory: memory.pid)
 
 
-def _smaps_totals(rollup: str) -> dict[str, float]:
-    values = {}
-    for line in rollup.splitlines():
-        name, _, rest = line.partition(":")
-        if rest.strip().endswith("kB"):
-            values[name] = int(rest.split()[0]) / 1024
-    return values
-
-
-def _file_backed_rss(smaps: str) -> float:
-    """RSS of the mappings of files (each mapping's header line ends with the file's path)."""
-    total, in_file = 0, False
+def _memory_of(pid: int, smaps: str) -> WorkerMemory:
+    """Totals over the process's mappings; a mapping's header line ends with the path of
+    the file it maps, if any."""
+    totals = dict.fromkeys(("Rss", "Pss", "Private_Clean", "Private_Dirty", "file"), 0)
+    in_file = False
     for line in smaps.splitlines():
         fields = line.split()
         if fields and not fields[0].endswith(":"):
             in_file = len(fields) > 5 and fields[5].startswith("/")
-        elif in_file and fields[0] == "Rss:":
-            total += int(fields[1])
-    return total / 1024
+        elif fields and fields[0][:-1] in totals:
+            totals[fields[0][:-1]] += int(fields[1])
+            if in_file and fields[0] == "Rss:":
+                totals["file"] += int(fields[1])
+    mb = {name: kb / 1024 for name, kb in totals.items()}
+    return WorkerMemory(pid, mb["Rss"], mb["Pss"], mb["Private_Clean"] + mb["Private_Dirty"],
+                        mb["file"])
 
 
 def published_slugs(url: str) -> list[str]:
