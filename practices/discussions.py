@@ -13,6 +13,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from practices import notifications, policy
+from practices.markdown import plain_text
 from practices.models import (
     College,
     CollegeMembership,
@@ -211,7 +212,8 @@ def _add_comment(session: Session, thread: Thread, sheet: Sheet, author: User, b
     notifications.watch(session, author, WatchTarget.THREAD, thread.id)
     also = {parent.author_id} if parent and parent.author_id else set()
     notifications.notify(session, event, actor=author, sheet=sheet, thread=thread,
-                         comment=comment, mentioned=mentioned, also=also, excerpt=body)
+                         comment=comment, mentioned=mentioned, also=also,
+                         excerpt=plain_text(body))  # as read, not its Markdown marks
     return comment
 
 

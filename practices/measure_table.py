@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from practices import measures
+from practices.fields import N_
 from practices.importers.sources import SourceError
 from practices.importers.table import read_rows
 from practices.models import Measure, Organization, User
@@ -36,31 +37,31 @@ XLSX_SHEET = "Measures"
 @dataclass(frozen=True)
 class Column:
     name: str
-    description: str
+    description: str  # in English, translated when shown (N_ marks it for the catalogue)
 
 
 COLUMNS = (
-    Column("title", "Name of the measure (required)."),
-    Column("sheets", "Slugs of the published practice sheets it applies, separated by ;"),
-    Column("status", "planned, ongoing or completed."),
-    Column("country", "ISO 3166-1 alpha-2 code, e.g. BF."),
-    Column("locations", "Points as latitude, longitude separated by ; (e.g. 13.58, -2.37)"),
-    Column("boundary", "The area drawn on the map: GeoJSON Polygon coordinates, "
-                       "e.g. [[[-2.37, 13.58], [-2.36, 13.58], [-2.36, 13.59], [-2.37, 13.58]]]"),
-    Column("area_ha", "Area in hectares (computed from boundary when empty)."),
-    Column("start_year", "Year the measure started."),
-    Column("end_year", "Year it ended or will end."),
-    Column("land_use", "cropland or grazing-land (IPCC terms of the carbon estimator)."),
-    Column("climate_zone", "IPCC climate zone code, e.g. tropical-dry."),
-    Column("soil_class", "IPCC soil class code, e.g. low-activity-clay."),
-    Column("baseline", "Management levels before, separated by ;"),
-    Column("practice", "Management levels with the practice, separated by ;"),
-    Column("edition", "2019 (default) or 2006 edition of the IPCC tables."),
-    Column("soc_baseline_t_c_ha", "Measured SOC stock before (t C/ha)."),
-    Column("soc_change_t_c_ha_yr", "Measured SOC change (t C/ha/yr)."),
-    Column("soc_depth_cm", "Depth of the SOC measurement (cm)."),
-    Column("soc_years", "Years the change was measured over."),
-    Column("soc_method", "How the SOC was measured."),
+    Column("title", N_("Name of the measure (required).")),
+    Column("sheets", N_("Slugs of the published practice sheets it applies, separated by ;")),
+    Column("status", N_("planned, ongoing or completed.")),
+    Column("country", N_("ISO 3166-1 alpha-2 code, e.g. BF.")),
+    Column("locations", N_("Points as latitude, longitude separated by ; (e.g. 13.58, -2.37)")),
+    Column("boundary", N_("The area drawn on the map: GeoJSON Polygon coordinates, "
+                          "e.g. [[[-2.37, 13.58], [-2.36, 13.58], [-2.36, 13.59], [-2.37, 13.58]]]")),
+    Column("area_ha", N_("Area in hectares (computed from boundary when empty).")),
+    Column("start_year", N_("Year the measure started.")),
+    Column("end_year", N_("Year it ended or will end.")),
+    Column("land_use", N_("cropland or grazing-land (IPCC terms of the carbon estimator).")),
+    Column("climate_zone", N_("IPCC climate zone code, e.g. tropical-dry.")),
+    Column("soil_class", N_("IPCC soil class code, e.g. low-activity-clay.")),
+    Column("baseline", N_("Management levels before, separated by ;")),
+    Column("practice", N_("Management levels with the practice, separated by ;")),
+    Column("edition", N_("2019 (default) or 2006 edition of the IPCC tables.")),
+    Column("soc_baseline_t_c_ha", N_("Measured SOC stock before (t C/ha).")),
+    Column("soc_change_t_c_ha_yr", N_("Measured SOC change (t C/ha/yr).")),
+    Column("soc_depth_cm", N_("Depth of the SOC measurement (cm).")),
+    Column("soc_years", N_("Years the change was measured over.")),
+    Column("soc_method", N_("How the SOC was measured.")),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 

@@ -47,6 +47,18 @@ def test_a_thread_and_its_replies_notify_the_author_and_participants(session, ma
     assert [view.comment.body for view in tree[0].replies] == ["80 cm works."]
 
 
+def test_a_notification_quotes_the_comment_as_read_not_its_markdown(session, make_sheet,
+                                                                    people):
+    author, member, _moderator, _outsider, _college = people
+    discussions.start_thread(session, make_sheet(author=author), member, title="Spacing",
+                             body="## Spacing\n\nPlant the pits **80 cm** apart, see "
+                                  "[the guide](https://example.org/guide).")
+    session.commit()
+    excerpt = session.exec(select(Notification.excerpt)
+                           .where(Notification.user_id == author.id)).one()
+    assert excerpt == "Spacing Plant the pits 80 cm apart, see the guide."
+
+
 def test_replies_stay_one_level_deep(session, make_sheet, people):
     author, member, moderator, _outsider, _college = people
     thread = discussions.start_thread(session, make_sheet(author=author), member, title="T",

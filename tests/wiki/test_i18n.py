@@ -2,12 +2,15 @@
 and catalogues whose translations keep every placeholder (a lost one would crash a page)."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-CATALOGUES = Path(__file__).resolve().parents[2] / "wiki" / "translations"
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = ROOT / "wiki" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -38,6 +41,9 @@ def test_errors_are_translated_too(client):
     with client.get("/practices/no-such-sheet?lang=fr") as response:
         assert response.status_code == 404
         assert "Il n’existe pas encore de fiche" in response.text
+    with client.get("/no/such/page?lang=es") as response:
+        assert response.status_code == 404
+        assert "Página no encontrada" in response.text
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
@@ -59,6 +65,27 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
             broken.append(ids[0])
     assert untranslated == [] and broken == []
 
+
+@pytest.fixture(scope="module")
+def messages_in_the_code(tmp_path_factory) -> set[str]:
+    """What `make messages` would extract from the code and the templates today."""
+    template = tmp_path_factory.mktemp("catalogue") / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
+                    "-F", "babel.cfg", "-k", "N_", "-k", "_", "-o", str(template), "."],
+                   cwd=ROOT, check=True)
+    with template.open("rb") as handle:
+        return {message.id if isinstance(message.id, str) else message.id[0]
+                for message in read_po(handle) if message.id}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_message_in_the_code_has_an_entry_in_the_catalogue(lang, messages_in_the_code):
+    """A message marked in the code but missing from the catalogue shows in English on a
+    French or Spanish page (the error pages' titles did)."""
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogued = {message.id if isinstance(message.id, str) else message.id[0]
+                      for message in read_po(handle) if message.id}
+    assert sorted(messages_in_the_code - catalogued) == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
