@@ -47,7 +47,8 @@ COLUMNS = (
     Column("country", N_("ISO 3166-1 alpha-2 code, e.g. BF.")),
     Column("locations", N_("Points as latitude, longitude separated by ; (e.g. 13.58, -2.37)")),
     Column("boundary", N_("The area drawn on the map: GeoJSON Polygon coordinates, "
-                          "e.g. [[[-2.37, 13.58], [-2.36, 13.58], [-2.36, 13.59], [-2.37, 13.58]]]")),
+                          "e.g. [[[-2.37, 13.58], [-2.36, 13.58], "
+                          "[-2.36, 13.59], [-2.37, 13.58]]]")),
     Column("area_ha", N_("Area in hectares (computed from boundary when empty).")),
     Column("start_year", N_("Year the measure started.")),
     Column("end_year", N_("Year it ended or will end.")),

@@ -1,9 +1,9 @@
 """Error pages in the site's own style, never a bare server page."""
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException
 
 from practices.fields import N_
 from wiki.quantities import number
@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308):
             return error
+        if isinstance(error, BadHost):  # no address can be built, so no page: plain text
+            return Response("Bad request: the Host header is not a valid host name.\n", 400,
+                            mimetype="text/plain")
         page, status = render_error(error.code if error.code in MESSAGES else 400)
         headers = {}
         if error.code == 405 and getattr(error, "valid_methods", None):

@@ -36,7 +36,7 @@ from sqlmodel import Session, select
 
 from practices import policy, sheets
 from practices.diff import Chunk, FieldChange, RevisionDiff, compare
-from practices.models import ImportRecord, ImportRun, ImportRunStatus, User
+from practices.models import ImportRecord, ImportRun, ImportRunStatus, User, utcnow
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 
@@ -91,19 +91,37 @@ def kind_of(path: Path) -> str:
 def execute(session: Session, kind: str, path: Path, *, user: User | None, dry_run: bool,
             run: ImportRun | None = None, label: str = "", progress=None,
             keep_results: bool = False, index_alongside: bool = False) -> sync.Report:
-    """Run one import of a file (used by the web UI and the CLI alike)."""
+    """Run one import of a file (used by the web UI and the CLI alike). What is wrong with
+    the file is told under `label`, the name its sender knows, not the stored file's name."""
     from practices.importers import native, sources, sync, table  # on first use (issue 12)
 
-    if kind == "json":
-        return native.run(session, path, started_by=user, dry_run=dry_run, run_row=run,
-                          progress=progress, keep_results=keep_results)
-    source = sources.open_source(str(path)) if kind == "wocat" else None
-    items = source.items if source else table.items(path)
-    return sync.run_import(session, items, kind=kind, source=label or path.name,
-                           author=sync.importer_account(session, kind, create=not dry_run),
-                           started_by=user,
-                           dry_run=dry_run, run=run, progress=progress,
-                           keep_results=keep_results, index_alongside=index_alongside)
+    named = _told_as(path, label)
+    try:
+        if kind == "json":
+            report = native.run(session, path, started_by=user, dry_run=dry_run, run_row=run,
+                                progress=progress, keep_results=keep_results)
+        else:
+            source = sources.open_source(str(path)) if kind == "wocat" else None
+            items = source.items if source else table.items(path)
+            report = sync.run_import(
+                session, items, kind=kind, source=label or path.name,
+                author=sync.importer_account(session, kind, create=not dry_run),
+                started_by=user, dry_run=dry_run, run=run, progress=progress,
+                keep_results=keep_results, index_alongside=index_alongside)
+    except (native.NotAnExport, sources.SourceError) as unreadable:
+        raise type(unreadable)(named(str(unreadable))) from None
+    report.error = named(report.error)
+    if run is not None and run.message and run.message != named(run.message):
+        run.message = named(run.message)
+        session.add(run)
+        session.commit()
+    return report
+
+
+def _told_as(path: Path, label: str):
+    def named(message: str | None) -> str | None:
+        return message.replace(path.name, label) if message and label else message
+    return named
 
 
 @bp.get("/imports/")
@@ -169,6 +187,13 @@ def confirm():
     return redirect(url_for(".run_page", run_id=run.id), 303)
 
 
+def _unreadable(error: Exception) -> bool:
+    """The file cannot be imported (its reason is shown), as opposed to a bug."""
+    from practices.importers import native, sources
+
+    return isinstance(error, (native.NotAnExport, sources.SourceError, ValueError, KeyError))
+
+
 def start_in_background(app, run_id: int, kind: str, path: Path, user_id: int,
                         label: str) -> threading.Thread:
     def work():
@@ -178,10 +203,14 @@ def start_in_background(app, run_id: int, kind: str, path: Path, user_id: int,
             try:
                 execute(session, kind, path, user=user, dry_run=False, run=run, label=label)
             except Exception as crashed:  # the run page must say so, not spin forever
-                app.logger.exception("import run %s failed", run_id)
+                if _unreadable(crashed):  # the file's fault: its reason is enough
+                    app.logger.warning("import run %s failed: %s", run_id, crashed)
+                else:
+                    app.logger.exception("import run %s failed", run_id)
                 session.rollback()
                 run = session.get(ImportRun, run_id)
                 run.status, run.message = ImportRunStatus.FAILED, str(crashed)[:500]
+                run.finished_at = run.finished_at or utcnow()
                 session.add(run)
                 session.commit()
             finally:

@@ -18,6 +18,7 @@ from practices import accounts, editing, sheets
 from practices.fields import InvalidFields
 from practices.importers import liveness
 from practices.importers.incoming import parse_time
+from practices.importers.json_items import UnreadableJSON, items_at
 from practices.importers.sync import OUTCOMES, Progress, Report, Result, describe_errors
 from practices.models import (
     ImportRecord,
@@ -43,11 +44,23 @@ def is_export(path: Path) -> bool:
     return b'"format": "practice-wiki"' in start or b'"format":"practice-wiki"' in start
 
 
-def _stream(path: Path, prefix: str) -> Iterator[Any]:
-    import ijson  # loaded by imports, not by every web worker (issue 12)
-
+def _stream(path: Path, key: str) -> Iterator[dict]:
+    """The objects of one of the export's lists, read one at a time."""
     with path.open("rb") as handle:
-        yield from ijson.items(handle, prefix, use_float=True)
+        for position, entry in enumerate(items_at(handle, (key,)), 1):
+            if not isinstance(entry, dict):
+                raise NotAnExport(f"{key} entry {position} is not an object")
+            yield entry
+
+
+def _by(path: Path, key: str, name: str) -> dict[Any, dict]:
+    """An export's organisations by slug, or its users by key."""
+    entries = {}
+    for position, entry in enumerate(_stream(path, key), 1):
+        if entry.get(name) is None:
+            raise NotAnExport(f"{key} entry {position} has no {name}")
+        entries[entry[name]] = entry
+    return entries
 
 
 def run(session: Session, path: Path, *, started_by: User | None = None,
@@ -65,11 +78,10 @@ def run(session: Session, path: Path, *, started_by: User | None = None,
         session.add(run_row)
         session.commit()
     report = Report(run_row.id if run_row else None, dict.fromkeys(OUTCOMES, 0))
-    organizations = {org["slug"]: org for org in _stream(path, "organizations.item")}
-    users = {user["key"]: user for user in _stream(path, "users.item")}
-    restorer = Restorer(session, organizations, users, dry_run)
     try:
-        for position, data in enumerate(_stream(path, "sheets.item"), 1):
+        restorer = Restorer(session, _by(path, "organizations", "slug"),
+                            _by(path, "users", "key"), dry_run)
+        for position, data in enumerate(_stream(path, "sheets"), 1):
             result = restorer.sheet(data)
             report.counts[result.outcome] += 1
             if keep_results:
@@ -89,6 +101,10 @@ def run(session: Session, path: Path, *, started_by: User | None = None,
         session.rollback()  # the sheet being restored when Ctrl-C came is dropped whole
         _finish(session, run_row, report, ImportRunStatus.INTERRUPTED)
         raise
+    except (UnreadableJSON, NotAnExport) as broken:  # the sheets before it stay imported
+        session.rollback()
+        _finish(session, run_row, report, ImportRunStatus.FAILED)
+        raise NotAnExport(f"{path.name}: {broken}") from None
     _finish(session, run_row, report, ImportRunStatus.FINISHED)
     return report
 

@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from practices.importers.incoming import Failed, Incoming, parse_time
+from practices.importers.json_items import UnreadableJSON, items_at
 from practices.importers.wocat import map_record, source_id
 from practices.importers.wocat_record import technology_number
 
@@ -115,21 +117,28 @@ def _file_items(path: Path) -> Iterator[Item]:
     if _is_list_page(path):
         yield from _list_page_items(path, set())
         return
-    with path.open("rb") as handle:
+    with path.open("rb") as handle, _unreadable_stops_the_run(path):
         for index, data in enumerate(_json_values(handle)):
             yield _loaded_item(data, {"filename": path.name}, f"{path.name}#{index + 1}")
+
+
+@contextmanager
+def _unreadable_stops_the_run(path: Path) -> Iterator[None]:
+    """A file that breaks off or is not JSON stops the run (records before it are kept)."""
+    try:
+        yield
+    except UnreadableJSON as broken:
+        raise SourceError(f"{path.name}: {broken}") from None
 
 
 def _json_values(handle: IO[bytes]) -> Iterator[Any]:
     """The records of a file: each item of a top-level array, each line of JSON lines, or
     the one object the file holds."""
-    import ijson  # imports only: web workers never load it (issue 12)
-
     start = handle.read(1024)
     first = start.lstrip()[:1]
     handle.seek(0)
     if first == b"[":
-        yield from ijson.items(handle, "item", use_float=True)
+        yield from items_at(handle)
         return
     first_line = handle.readline()  # a JSON-lines record can be far longer than `start`
     more = handle.read(256).strip()
@@ -139,21 +148,26 @@ def _json_values(handle: IO[bytes]) -> Iterator[Any]:
             if line.strip():
                 try:
                     yield json.loads(line)
-                except ValueError as broken:
-                    yield _Broken(f"line {number} is not valid JSON: {broken}")
+                except (ValueError, RecursionError) as broken:
+                    yield _Broken(f"line {number} is not valid JSON: {_reason(broken)}")
         return
     try:
         yield json.load(handle)
-    except ValueError as broken:
-        yield _Broken(f"not valid JSON: {broken}")
+    except (ValueError, RecursionError) as broken:
+        yield _Broken(f"not valid JSON: {_reason(broken)}")
 
 
 def _complete_json(line: bytes) -> bool:
     try:
         json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
+
+
+def _reason(error: Exception) -> str:
+    # json's parser recurses once per nested bracket: deep nesting is an error, not a crash.
+    return "nested too deep" if isinstance(error, RecursionError) else str(error)
 
 
 @dataclass(frozen=True)
@@ -211,11 +225,9 @@ def _list_page_items(page: Path, consumed: set[Path]) -> Iterator[Item]:
         named = detail_file(path) if path != page else None
         if named:
             details.setdefault(named[0], {})[named[1]] = path
-    import ijson
-
-    with page.open("rb") as handle:
-        for summary in ijson.items(handle, "results.item", use_float=True):
-            code = str(summary.get("code") or "")
+    with page.open("rb") as handle, _unreadable_stops_the_run(page):
+        for summary in items_at(handle, ("results",)):
+            code = str(summary.get("code") or "") if isinstance(summary, dict) else ""
             number = technology_number(code) if code.startswith("technologies_") else None
             if number is None:
                 yield Item(code, None, lambda c=code: [Failed(

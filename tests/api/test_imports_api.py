@@ -1,6 +1,8 @@
 """Imports through the API (administrators): a dry run reports and writes nothing; a real run
 starts in the background and is followed through /imports/{run_id} and its records."""
 
+import json
+
 from practices.models import Role
 from tests.api.conftest import assert_error
 from tests.practices.importers.synthetic import database_record
@@ -55,3 +57,28 @@ def test_what_is_not_a_record_is_reported_as_rejected(client, make_user, make_to
     body = response.get_json()
     assert body["counts"]["rejected"] == 1
     assert body["results"][0]["reason"].startswith("Not a WOCAT technology record")
+
+
+def test_a_body_json_cannot_hold_is_refused_in_a_dry_run(client, make_user, make_token):
+    admin = make_token(make_user(Role.ADMIN))
+    for body in (b"[NaN]", b"[1e400]", b"[123456789012345678901234567890]"):
+        response = client.post("/api/v1/imports?dry_run=true", headers=admin, data=body,
+                               content_type="application/json")
+        assert_error(response, 422, "not_importable")
+        assert "API: not valid JSON" in response.get_json()["error"]["message"]
+
+
+def test_a_run_whose_body_breaks_off_keeps_what_came_before_and_ends_failed(
+        app, client, make_user, make_token):
+    admin = make_token(make_user(Role.ADMIN))
+    records = json.dumps([database_record(1), database_record(2)]).encode()
+    started = client.post("/api/v1/imports?source=two.json", headers=admin,
+                          data=records[:-1] + b", NaN]", content_type="application/json")
+    assert started.status_code == 202, started.text  # Python reads NaN; JSON has no NaN
+    for thread in app.extensions.get("import_threads", []):
+        thread.join(30)
+    run = client.get(started.headers["Location"], headers=admin).get_json()
+    assert run["status"] == "failed"
+    assert run["message"] == "two.json: not valid JSON: lexical error: invalid char in json text."
+    assert run["finished_at"] is not None and run["counts"]["created"] == 2
+    assert client.get("/api/v1/practices", headers=admin).get_json()["total"] == 2

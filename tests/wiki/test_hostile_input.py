@@ -288,6 +288,19 @@ def test_a_nul_in_the_address_is_a_clear_400(client, path):
     assert "NUL" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("host", ["a..b", "a" * 64])  # labels IDNA refuses
+@pytest.mark.parametrize(("path", "answer"), [
+    ("/", "the Host header is not a valid host name"),
+    ("/static/wiki.css", "the Host header is not a valid host name"),
+    ("/api/v1/practices", '"code":"bad_request"'),
+])
+def test_a_host_header_that_is_not_a_host_name_is_a_400(client, host, path, answer):
+    """No address can be built for such a host, so not even an error page: a plain 400."""
+    response = client.get(path, headers={"Host": host})
+    assert response.status_code == 400
+    assert answer in response.get_data(as_text=True)
+
+
 def test_a_nul_in_a_form_is_a_400_and_registers_nobody(client, session):
     response = client.post(
         "/register",

@@ -85,6 +85,25 @@ def test_an_unreadable_upload_changes_nothing_and_says_why(client, session, make
     assert "Choose a WOCAT JSON file" in client.get("/imports/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("records.json", b'[{"a": 1}', "premature EOF"),
+    ("records.json", b"[1e400]", "numeric (floating point) overflow"),
+    ("records.json", b"[" * 10_000, "nested more than 64 levels deep"),
+    ("records.json", b'["\x00"]', "invalid character inside string"),
+    ("page.json", b'{"count": 1, "next": null, "results": [{"x": NaN}]}', "invalid char"),
+    ("export.json", b'{"format": "practice-wiki", "sheets": [NaN]}', "invalid char"),
+    ("export.json", b'{"format": "practice-wiki", "sheets": [1]}', "sheets entry 1 is not"),
+])
+def test_a_broken_json_upload_says_why_and_imports_nothing(client, session, make_user, login,
+                                                           name, content, reason):
+    login(make_user("admin"))
+    refused = upload(client, name, content)
+    assert refused.status_code == 303
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "This file cannot be imported" in page and reason in page
+    assert session.exec(select(Sheet)).all() == []
+
+
 def test_templates_download(client, make_user, login):
     login(make_user())
     csv_template = client.get("/imports/template.csv")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlmodel import func, select
 
 from practices import policy
-from practices.models import ImportRecord, ImportRun, Sheet
+from practices.models import ImportRecord, ImportRun, ImportRunStatus, Sheet
 from practices.paging import page_count
 from wiki import imports
 from wiki.api import bp, paging
@@ -70,6 +70,9 @@ def start_import():
                                   reason=str(unreadable)), code="not_importable") from None
         finally:
             path.unlink(missing_ok=True)
+        if report.status == ImportRunStatus.FAILED:  # the body as a whole is unreadable
+            raise ApiError(422, _("This cannot be imported: %(reason)s", reason=report.error),
+                           code="not_importable")
         return ImportReport(kind=kind, counts=dict(report.counts), error=report.error,
                             results=[ImportResultOut(key=result.key, title=result.title,
                                                      outcome=result.outcome,
