@@ -55,7 +55,8 @@ def word_diff(old: str, new: str) -> tuple[Chunk, ...]:
     """Chunks that turn `old` into `new`, compared word by word (spaces kept).
 
     Changes separated only by spaces are merged into one removed and one added run, so
-    that "across the slope" -> "of 4 m" reads as two phrases rather than a word salad.
+    that "across the slope" -> "of 4 m" reads as two phrases rather than a word salad. Not
+    across a line break: each line's changes stay on their line.
     """
     old_tokens, new_tokens = TOKEN.findall(old), TOKEN.findall(new)
     if len(old_tokens) * len(new_tokens) > MAX_WORD_PAIRS:
@@ -67,7 +68,7 @@ def word_diff(old: str, new: str) -> tuple[Chunk, ...]:
         if tag == "equal":
             runs.append(["equal", removed])
         elif len(runs) >= 2 and runs[-1][0] == "equal" and not runs[-1][1].strip() \
-                and runs[-2][0] == "change":
+                and "\n" not in runs[-1][1] and runs[-2][0] == "change":
             space = runs.pop()[1]
             runs[-1][1] += space + removed
             runs[-1][2] += space + added

@@ -11,6 +11,13 @@ def test_changed_phrase_reads_as_one_removal_and_one_addition():
     assert Chunk("insert", "of 4 m; add manure") in chunks
 
 
+def test_words_added_to_a_line_stay_on_that_line():
+    chunks = word_diff("- one\n- two\n", "- one\n- two changed\n- three\n")
+    assert [(chunk.op, chunk.text) for chunk in chunks] == [
+        ("equal", "- one\n- two"), ("insert", " changed"), ("equal", "\n"),
+        ("insert", "- three\n")]
+
+
 def test_unchanged_text_gives_one_equal_chunk():
     assert word_diff("Same text.", "Same text.") == (Chunk("equal", "Same text."),)
 
