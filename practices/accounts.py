@@ -20,7 +20,11 @@ from practices.models import (
     new_session_token,
 )
 from practices.paging import Paged, page_within
-from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
+from practices.text import (
+    CONTROL_CHARACTER_MESSAGE,
+    has_control_character,
+    has_visible_character,
+)
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000  # argon2 takes any length; this only stops absurd posts
@@ -89,7 +93,9 @@ def create_user(session: Session, *, email: str, name: str, password: str,
     if find_by_email(session, email):
         raise AccountError(f"An account with the e-mail {email} already exists.")
     check_password_strength(password, email)
-    user = User(email=email, name=name.strip()[:120] or email.split("@")[0], role=role,
+    if not has_visible_character(name):  # a blank-looking name: the address's local part
+        name = email.split("@")[0]
+    user = User(email=email, name=name.strip()[:120], role=role,
                 password_hash=hash_password(password), organization_id=organization_id,
                 pending=pending, active=not pending)
     session.add(user)
@@ -124,7 +130,7 @@ def register(session: Session, *, email: str, name: str, password: str,
              organization_id: int | None, college_ids: Iterable[int],
              open_registration: bool = False) -> User:
     """A new contributor: waiting for approval, or active at once on a private deployment."""
-    if not name.strip():
+    if not has_visible_character(name):
         raise AccountError("Please give your name.")
     if organization_id is not None:
         organization = session.get(Organization, organization_id)
@@ -133,7 +139,7 @@ def register(session: Session, *, email: str, name: str, password: str,
     user = create_user(session, email=email, name=name, password=password,
                        role=Role.CONTRIBUTOR, organization_id=organization_id,
                        pending=not open_registration)
-    set_colleges(session, user, college_ids)
+    _replace_colleges(session, user, college_ids)  # recorded by the user.register event
     audit.record(session, user, "user.register", user,
                  approved=open_registration, organization_id=organization_id)
     return user
@@ -216,7 +222,20 @@ def colleges_of(session: Session, user: User) -> list[College]:
     return list(session.exec(query))
 
 
-def set_colleges(session: Session, user: User, college_ids: Iterable[int]) -> None:
+def set_colleges(session: Session, user: User, college_ids: Iterable[int], *,
+                 actor: User | None) -> None:
+    """Make the user a member of exactly these colleges; a change is audited, as a change
+    of role or organisation is."""
+    before, after = _replace_colleges(session, user, college_ids)
+    if before != after:
+        audit.record(session, actor, "user.colleges", user, before=sorted(before),
+                     after=sorted(after))
+
+
+def _replace_colleges(session: Session, user: User,
+                      college_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+    """The memberships before and after; AccountError (nothing changed) for an id that is
+    not an active college."""
     wanted = set(college_ids)
     if wanted:
         found = set(session.exec(select(College.id).where(College.id.in_(wanted),
@@ -232,6 +251,7 @@ def set_colleges(session: Session, user: User, college_ids: Iterable[int]) -> No
     for college_id in sorted(wanted - current):
         session.add(CollegeMembership(user_id=user.id, college_id=college_id))
     session.flush()
+    return current, wanted
 
 
 # Finding accounts ----------------------------------------------------------------------

@@ -126,7 +126,7 @@ def _checked(ring: list) -> list[list[float]]:
         points.append([round(lon, 6), round(lat, 6)])
     if len(points) > 1 and points[0] == points[-1]:
         points.pop()
-    if len({tuple(point) for point in points}) < 3:
+    if len({_place(point) for point in points}) < 3:
         raise AreaError(N_("An area needs at least three different points."))
     longitudes = [lon for lon, _lat in points]
     if max(longitudes) - min(longitudes) > 180:
@@ -134,6 +134,15 @@ def _checked(ring: list) -> list[list[float]]:
     if _crosses_itself(points):
         raise AreaError(N_("The outline crosses itself: move or remove a point."))
     return [*points, points[0]]
+
+
+def _place(point: list[float]) -> tuple[float, float]:
+    """Where on the Earth a point is: at a pole every longitude names the same place, and
+    longitudes -180 and 180 are one meridian."""
+    lon, lat = point
+    if abs(lat) == 90:
+        return (0.0, lat)
+    return (180.0 if lon == -180 else lon, lat)
 
 
 def _crosses_itself(points: list[list[float]]) -> bool:

@@ -28,7 +28,11 @@ from practices.models import (
     utcnow,
 )
 from practices.notifications import Event
-from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
+from practices.text import (
+    CONTROL_CHARACTER_MESSAGE,
+    has_control_character,
+    has_visible_character,
+)
 
 MAX_TITLE = 200
 MAX_COMMENT = 20_000
@@ -153,7 +157,7 @@ def start_thread(session: Session, sheet: Sheet, author: User, *, title: str, bo
     if not policy.can_comment(author, sheet):
         raise DiscussionError("You cannot discuss this sheet.")
     title = " ".join(title.split())
-    if not title:
+    if not has_visible_character(title):
         raise DiscussionError("Give the thread a title.")
     if has_control_character(title):
         raise DiscussionError(CONTROL_CHARACTER_MESSAGE)

@@ -13,7 +13,7 @@ from typing import Any
 
 from practices import carbon_levels, photos
 from practices.impacts import IMPACT_INDICATORS
-from practices.text import control_character
+from practices.text import control_character, has_visible_character
 from practices.vocab import vocabulary
 
 
@@ -194,7 +194,7 @@ def text_error(value: str) -> FieldError | None:
 
 def check_text(title: str, summary: str, body: str) -> dict[str, FieldError]:
     errors = {}
-    if not title.strip():
+    if not has_visible_character(title):
         errors["title"] = error(N_("A sheet needs a title."))
     elif len(title) > MAX_TITLE:
         errors["title"] = error(N_("At most %(n)d characters."), n=MAX_TITLE)

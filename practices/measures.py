@@ -29,7 +29,7 @@ from practices.models import (
     SheetStatus,
     User,
 )
-from practices.text import has_control_character
+from practices.text import has_control_character, has_visible_character
 from practices.vocab import region_of_country, vocabulary
 
 STATUSES = ("planned", "ongoing", "completed")
@@ -84,7 +84,7 @@ def clean(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     title = " ".join(str(raw.get("title") or "").split())
-    if not title:
+    if not has_visible_character(title):
         errors["title"] = N_("Give the measure a name.")
     elif len(title) > 200:
         errors["title"] = N_("Use at most 200 characters.")

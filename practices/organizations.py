@@ -14,8 +14,12 @@ from practices.models import (
     SheetStatus,
     User,
 )
-from practices.slugs import is_valid_slug, slugify
-from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
+from practices.slugs import is_reserved, is_valid_slug, slugify
+from practices.text import (
+    CONTROL_CHARACTER_MESSAGE,
+    has_control_character,
+    has_visible_character,
+)
 
 Group = Organization | College
 
@@ -30,7 +34,7 @@ class StaleGroup(GroupError):
 
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
-    if not name:
+    if not has_visible_character(name):
         raise GroupError("Give a name.")
     if len(name) > 200:
         raise GroupError("Use at most 200 characters for the name.")
@@ -42,7 +46,8 @@ def _clean_name(name: str) -> str:
 def _free_slug(session: Session, model, wanted: str) -> str:
     base = slugify(wanted)[:70] or "group"
     slug, number = base, 2
-    while session.exec(select(model.id).where(model.slug == slug)).first() is not None:
+    while is_reserved(slug) or session.exec(
+            select(model.id).where(model.slug == slug)).first() is not None:
         slug, number = f"{base}-{number}", number + 1
     return slug
 

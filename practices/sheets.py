@@ -18,7 +18,14 @@ from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, select
 
 from practices import notifications, photos, policy
-from practices.fields import FieldError, InvalidFields, check_text, clean_fields, facet_values
+from practices.fields import (
+    N_,
+    FieldError,
+    InvalidFields,
+    check_text,
+    clean_fields,
+    facet_values,
+)
 from practices.models import (
     ChangeLogEntry,
     Revision,
@@ -29,7 +36,7 @@ from practices.models import (
     User,
     utcnow,
 )
-from practices.slugs import is_valid_slug, slugify
+from practices.slugs import is_reserved, is_valid_slug, slugify, unreserved
 from practices.vocab import region_of_country
 
 
@@ -207,7 +214,7 @@ def create(session: Session, content: Content, *, author: User | None, slug: str
            status: str = SheetStatus.PUBLISHED, organization_id: int | None = None,
            edit_summary: str = "", provenance: Mapping[str, Any] | None = None) -> Sheet:
     """A new sheet with its first revision."""
-    slug = slug or slugify(content.title) or "sheet"  # a title with no Latin letters
+    slug = slug or unreserved(slugify(content.title) or "sheet")  # "sheet": no Latin letters
     _check_slug_free(session, slug)
     sheet = Sheet(slug=slug, status=status, title=content.title,
                   organization_id=organization_id,
@@ -298,6 +305,10 @@ def _check_slug_free(session: Session, slug: str, allow_sheet: Sheet | None = No
     if not is_valid_slug(slug):
         raise InvalidFields({"slug": FieldError(
             "Use lower-case letters, digits and hyphens only.", {})})
+    if is_reserved(slug):
+        raise InvalidFields({"slug": FieldError(
+            N_("The address %(value)s is reserved for a page of the wiki; choose another."),
+            {"value": slug})})
     owner = session.exec(select(Sheet).where(Sheet.slug == slug)).first()
     redirect = session.get(SlugRedirect, slug)
     taken_by_other = (owner is not None and owner is not allow_sheet) or (

@@ -14,7 +14,11 @@ from sqlmodel import Session, select
 
 from practices import audit
 from practices.models import ApiToken, User, utcnow
-from practices.text import CONTROL_CHARACTER_MESSAGE, has_control_character
+from practices.text import (
+    CONTROL_CHARACTER_MESSAGE,
+    has_control_character,
+    has_visible_character,
+)
 
 PREFIX = "pw_"
 MAX_TOKENS = 20
@@ -32,7 +36,7 @@ def digest(token: str, key: str) -> str:
 def create(session: Session, user: User, name: str, *, key: str) -> tuple[ApiToken, str]:
     """A new token; the plain value is returned once and never stored."""
     name = name.strip()
-    if not name:
+    if not has_visible_character(name):
         raise TokenError("Give the token a name, so that you know later what uses it.")
     if len(name) > 80:
         raise TokenError("Use at most 80 characters for the name.")

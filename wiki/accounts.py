@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from practices import accounts, discussions, notifications, organizations, policy, tokens, workflow
 from practices.models import ApiToken, College, Organization
+from wiki import form_input
 from wiki.auth import acting_user, require, sign_in
 from wiki.db import get_session
 
@@ -56,16 +57,16 @@ def register():
                                values={}, open_registration=open_registration)
     values = {key: request.form.get(key, "").strip() for key in ("name", "email", "organization")}
     values["colleges"] = request.form.getlist("colleges")
-    error = _registration_problem(values, colleges)
+    college_ids = form_input.chosen_ids("colleges")
+    error = _registration_problem(colleges, college_ids)
     db = get_session()
     if error is None:
         try:
             user = accounts.register(
                 db, email=values["email"], name=values["name"],
                 password=request.form.get("password", ""),
-                organization_id=request.form.get("organization", type=int),
-                college_ids=request.form.getlist("colleges", type=int),  # bounded: ids
-                open_registration=open_registration)
+                organization_id=form_input.chosen_id("organization"),
+                college_ids=college_ids, open_registration=open_registration)
         except accounts.AccountError as refused:
             db.rollback()
             error = str(refused)
@@ -81,13 +82,13 @@ def register():
     return render_template("accounts/registered.html", user=user)
 
 
-def _registration_problem(values, colleges) -> str | None:
+def _registration_problem(colleges, college_ids: list[int]) -> str | None:
+    """What the account service leaves to the page: the passwords typed twice, and at
+    least one college (an organisation or a college not in the list, it refuses itself)."""
     if request.form.get("password", "") != request.form.get("password_again", ""):
         return "The two passwords differ."
-    if values["organization"] and request.form.get("organization", type=int) is None:
-        return "Choose an organisation from the list."
-    if colleges and not values["colleges"]:
-        return "Choose at least one college."
+    if colleges and all(college_id == form_input.NOT_AN_ID for college_id in college_ids):
+        return "Choose at least one college."  # none sent, or none that names one
     return None
 
 

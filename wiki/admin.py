@@ -8,9 +8,9 @@ from flask_login import login_required
 
 from practices import accounts, audit, organizations, policy, workflow
 from practices.models import College, Organization, Role, Sheet, User
+from wiki import form_input
 from wiki.auth import acting_user, require
 from wiki.db import get_session
-from wiki.input_guard import database_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 KINDS = {"organizations": Organization, "colleges": College}
@@ -59,10 +59,10 @@ def user(user_id: int):
                 if not policy.can_change_role(actor, target):
                     raise accounts.AccountError("You cannot change your own role.")
                 accounts.set_role(db, target, request.form["role"], actor=actor)
-            accounts.set_organization(db, target, _int_or_none(request.form.get("organization")),
-                                      actor=actor)
-            accounts.set_colleges(db, target, [int(value) for value in
-                                               request.form.getlist("colleges") if value.isdigit()])
+            if "organization" in request.form:  # left out, it stays as it is (like the role)
+                accounts.set_organization(db, target, form_input.chosen_id("organization"),
+                                          actor=actor)
+            accounts.set_colleges(db, target, form_input.chosen_ids("colleges"), actor=actor)
         except accounts.AccountError as refused:
             db.rollback()
             flash(_(str(refused)), "error")
@@ -281,7 +281,3 @@ def _positive(value) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 1
-
-
-def _int_or_none(value) -> int | None:
-    return database_int(value)

@@ -9,6 +9,7 @@ from practices import discussions, endorsements, policy, sheets
 from practices.discussions import DiscussionError
 from practices.endorsements import EndorsementError
 from practices.models import College, Comment, Endorsement, Thread
+from wiki import form_input
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.rendering import college_text, render_body
@@ -73,7 +74,7 @@ def reply(slug: str, thread_id: int):
 def resolve(slug: str, thread_id: int):
     sheet, db = load_sheet(slug), get_session()
     found = _visible_thread(sheet, thread_id)
-    resolved = request.form.get("action") != "reopen"
+    resolved = form_input.pressed("action", ("resolve", "reopen")) == "resolve"
     _attempt(lambda: discussions.set_resolved(db, found, acting_user(), resolved),
              _("Thread marked as resolved.") if resolved else _("Thread reopened."))
     return redirect(url_for(".thread", slug=slug, thread_id=thread_id), 303)
@@ -87,7 +88,7 @@ def edit_comment(comment_id: int):
     db = get_session()
     if request.method == "POST":
         body = request.form.get("body", "")
-        base_version = request.form.get("base_version", type=int)
+        base_version = form_input.edit_base("base_version")
         try:
             discussions.edit_comment(db, comment, acting_user(), body,
                                      base_version=base_version)

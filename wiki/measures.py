@@ -34,10 +34,10 @@ from practices import (
     revisions,
 )
 from practices.models import Measure, Organization, Sheet, SheetStatus
+from wiki import form_input
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
-from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 
 bp = Blueprint("measures", __name__)
@@ -213,18 +213,22 @@ def edit(measure_id: int):
     if request.method == "GET":
         return _render_form(organization, measures.snapshot(db, measure), {}, measure)
 
+    base = form_input.edit_base("base_revision")
+
     def save(values: dict, summary: str) -> Measure:
         measures.revise(db, measure, values, author=acting_user(), summary=summary,
-                        base_revision=database_int(request.form.get("base_revision")))
+                        base_revision=base)
         return measure
 
-    return _save_form(organization, measure, save)
+    return _save_form(organization, measure, save, base)
 
 
 def _save_form(organization: Organization, measure: Measure | None,
-               save: Callable[[dict, str], Measure]):
+               save: Callable[[dict, str], Measure], base: int | None = None):
     """The POST of the new and the edit form: save (and submit, when asked), or show the form
-    again with what was typed: with the fields' errors (422) or the conflict (409)."""
+    again with what was typed: with the fields' errors (422) or the conflict (409). The
+    form keeps the base it was sent with until the conflict is shown: a base brought up to
+    date with the fields' errors would let the corrected edit overwrite what others saved."""
     db = get_session()
     values = _form_values()
     typed_points = request.form.get("locations", "")
@@ -240,7 +244,7 @@ def _save_form(organization: Organization, measure: Measure | None,
     except measures.MeasureError as refused:
         db.rollback()
         return _render_form(organization, values, refused.errors, measure,
-                            points_text=typed_points)
+                            points_text=typed_points, base_revision=base)
     if request.form.get("action") == "submit" and saved.state == "draft":
         measures.submit(db, saved, actor=acting_user())
         message = _("The measure is sent to the moderators.")

@@ -34,11 +34,10 @@ from practices import (
 )
 from practices.diff import as_text
 from practices.models import College, Organization, Upload, User
-from wiki import revision_pages
+from wiki import form_input, revision_pages
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.i18n import current_language
-from wiki.input_guard import database_int
 from wiki.points import parse_points, show_points
 from wiki.rendering import render_body, term_label
 from wiki.revision_pages import (
@@ -131,7 +130,7 @@ def edit_profile(slug: str):
     status = 200
     if request.method == "POST":
         values = _form_values(group)
-        base = database_int(request.form.get("base_revision"))
+        base = form_input.edit_base("base_revision")
         try:
             values["logo"] = _stored_logo(values["logo"])
             profiles.revise(db, group, values, author=acting_user(), base_revision=base,
@@ -245,12 +244,13 @@ def managers(slug: str):
     group = organizations.find(db, Organization, slug) or abort(404)
     actor = acting_user()
     require(policy.can_grant_managers(actor))
+    action = form_input.pressed("action", ("grant", "revoke"))
     email = request.form.get("email", "").strip().lower()
     user = db.exec(select(User).where(User.email == email)).first()
     if user is None:
         flash(_("There is no account with this e-mail address."), "error")
         return redirect(url_for(".organization", slug=group.slug), 303)
-    if request.form.get("action") == "revoke":
+    if action == "revoke":
         profiles.revoke_manager(db, group, user, actor=actor)
         flash(_("%(name)s no longer manages this organisation.", name=user.name), "success")
     else:

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from practices import revisions
 from practices.models import User
+from wiki import form_input
 from wiki.db import get_session
 from wiki.input_guard import database_int
 
@@ -82,13 +83,14 @@ def diff_from_form(pages: RecordPages):
     return redirect(pages.diff_url(min(old, new), max(old, new)), 303)
 
 
-def revert_from_form(pages: RecordPages, revert: Callable[[int, int | None], Any],
+def revert_from_form(pages: RecordPages, revert: Callable[[int, int], Any],
                      number: int, refused_types: tuple[type[Exception], ...]):
     """POST "revert to revision N": a new revision if the record is still at the revision
-    the page showed (`base_revision`), else back to the history with the reason."""
+    the page showed (`base_revision`), else back to the history with the reason; a 400
+    page when the request does not say which revision that was."""
     db = get_session()
     try:
-        revision = revert(number, database_int(request.form.get("base_revision")))
+        revision = revert(number, form_input.revert_base("base_revision"))
     except LookupError:
         abort(404)
     except revisions.StaleEdit:

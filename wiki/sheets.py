@@ -9,7 +9,7 @@ from practices import editing, gallery, policy, sheets
 from practices.diff import compare
 from practices.fields import FieldError, InvalidFields
 from practices.models import Organization, Sheet, User
-from wiki import carbon_panel, forms
+from wiki import carbon_panel, form_input, forms
 from wiki.auth import acting_user, require
 from wiki.db import get_session
 from wiki.input_guard import database_int
@@ -180,7 +180,7 @@ def revert(slug: str, number: int):
     require(policy.can_revert(acting_user(), sheet))
     try:
         editing.revert(db, sheet, number, author=acting_user(),
-                       base_revision_id=_int_or_none(request.form.get("base_revision_id")))
+                       base_revision_id=form_input.revert_base("base_revision_id"))
     except sheets.StaleRevision:
         db.rollback()
         flash(_("Someone saved the sheet meanwhile; look at the history and try again."), "error")

@@ -135,7 +135,8 @@ def _create_colleges(session: Session, users: dict[str, User]) -> None:
         colleges[slug] = college
     for role, slugs in DEMO_MEMBERSHIPS.items():
         if role in users and not accounts.colleges_of(session, users[role]):
-            accounts.set_colleges(session, users[role], [colleges[slug].id for slug in slugs])
+            accounts.set_colleges(session, users[role], [colleges[slug].id for slug in slugs],
+                                  actor=None)
 
 
 def _record_review(session: Session, sheet: Sheet, author: User, moderator: User) -> None:

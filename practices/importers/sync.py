@@ -42,7 +42,7 @@ from practices.models import (
     User,
     utcnow,
 )
-from practices.slugs import slugify
+from practices.slugs import is_reserved, slugify
 
 IMPORTERS = {
     "wocat": ("WOCAT importer", "wocat-importer@practice-wiki.invalid"),
@@ -431,6 +431,8 @@ def free_slug(session: Session, base: str, incoming: Incoming) -> str:
         candidates.append(f"{base}-{language}")
     candidates += [f"{base}-{number}" for number in range(2, 1000)]
     for candidate in candidates:
+        if is_reserved(candidate):  # /practices/new is the new-sheet form
+            continue
         if not sheets.existing_slugs(session, {candidate}) and session.exec(
                 select(Sheet.id).where(Sheet.slug == candidate)).first() is None:
             return candidate

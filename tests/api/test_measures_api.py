@@ -99,6 +99,17 @@ def test_values_the_domain_refuses_are_named_in_a_422(client, partner):
     assert "title" in assert_error(answer, 422)["error"]["fields"]
 
 
+@pytest.mark.parametrize("ring", [[[0, 90], [90, 90], [180, 90], [0, 90]],
+                                  [[0, -90], [90, -90], [180, -90], [0, -90]]])
+def test_a_boundary_whose_corners_are_all_one_pole_is_refused(client, session, partner, ring):
+    answer = client.post(f"/api/v1/organizations/{partner['slug']}/measures",
+                         headers=partner["manager"], json={"title": "Polar ring",
+                                                           "boundary": [ring]})
+    assert assert_error(answer, 422, "invalid_fields")["error"]["fields"] == {
+        "boundary": "An area needs at least three different points."}
+    assert session.exec(select(Measure)).all() == []
+
+
 def test_a_deleted_measure_disappears_everywhere_but_stays_in_the_database(client, session,
                                                                            partner):
     measure = create(client, partner).get_json()

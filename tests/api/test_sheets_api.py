@@ -190,6 +190,38 @@ def test_slug_taken_is_a_conflict(client, make_sheet, make_user, make_token):
         "slug": "Already used by another sheet."}
 
 
+def test_an_address_the_wiki_uses_is_refused_on_the_slug_field(client, session, make_sheet,
+                                                               make_user, make_token):
+    from practices.models import Role
+
+    headers = make_token(make_user(Role.MODERATOR))
+    answer = client.post("/api/v1/practices", headers=headers, json={"title": "Mulch",
+                                                                     "slug": "new"})
+    assert assert_error(answer, 422, "invalid_fields")["error"]["fields"] == {
+        "slug": "The address new is reserved for a page of the wiki; choose another."}
+    assert session.exec(select(func.count()).select_from(Sheet)).one() == 0
+    make_sheet("Zai pits")
+    answer = client.put("/api/v1/practices/zai-pits", headers=headers, json={
+        "title": "Zai pits", "slug": "new", "base_revision": 1})
+    assert set(assert_error(answer, 422, "invalid_fields")["error"]["fields"]) == {"slug"}
+    assert client.get("/api/v1/practices/zai-pits").status_code == 200
+
+
+def test_a_sheet_titled_new_gets_an_address_of_its_own(client, make_user, make_token):
+    answer = client.post("/api/v1/practices", headers=make_token(make_user()),
+                         json={"title": "New"})
+    assert answer.status_code == 201 and answer.get_json()["slug"] == "new-2"
+
+
+def test_a_title_of_invisible_characters_is_refused_as_empty(client, session, make_user,
+                                                             make_token):
+    answer = client.post("/api/v1/practices", headers=make_token(make_user()),
+                         json={"title": "\u200b\ufeff\u202e"})
+    assert assert_error(answer, 422, "invalid_fields")["error"]["fields"] == {
+        "title": "A sheet needs a title."}
+    assert session.exec(select(func.count()).select_from(Sheet)).one() == 0
+
+
 def test_review_transitions(client, make_user, make_token, make_organization):
     from practices.models import Role
 

@@ -57,7 +57,7 @@ def live_server(tmp_path_factory):
         session.add(college)
         session.flush()
         for user in users[:2]:  # the contributor and the moderator belong to it
-            accounts.set_colleges(session, user, [college.id])
+            accounts.set_colleges(session, user, [college.id], actor=None)
 
     with serving(tmp_path_factory.mktemp("live"), fill) as (base, _):
         yield base

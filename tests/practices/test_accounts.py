@@ -103,6 +103,22 @@ def test_role_changes_are_audited(session, make_user):
     assert event.details == {"before": "contributor", "after": "moderator"}
 
 
+def test_college_changes_are_audited(session, make_user, make_college):
+    admin, user = make_user(Role.ADMIN), make_user()
+    first, second = make_college(), make_college()
+    accounts.set_colleges(session, user, [first.id], actor=admin)
+    accounts.set_colleges(session, user, [second.id, first.id], actor=admin)
+    accounts.set_colleges(session, user, [first.id, second.id], actor=admin)  # the same
+    with pytest.raises(accounts.AccountError, match="from the list"):
+        accounts.set_colleges(session, user, [-1], actor=admin)
+    session.commit()
+    events = audit.events_for(session, user, ("user.colleges",))
+    assert [(event.actor_id, event.details) for event in reversed(events)] == [
+        (admin.id, {"before": [], "after": [first.id]}),
+        (admin.id, {"before": [first.id], "after": sorted([first.id, second.id])}),
+    ]
+
+
 def test_search_users_by_text_role_and_state(session, make_user):
     make_user(name="Ama Mensah")
     make_user(Role.MODERATOR, name="Kofi Mensah")

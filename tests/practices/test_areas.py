@@ -25,6 +25,10 @@ def test_a_square_kilometre_is_about_a_hundred_hectares():
     ("text", "reason"),
     [
         ("10, 0\n11, 0", "at least three"),
+        ("[[[0, 90], [90, 90], [180, 90], [0, 90]]]", "at least three"),  # all the North Pole
+        ("0, -90\n90, -90\n-45, -90", "at least three"),
+        ("0, 90\n90, 90\n10, 0", "at least three"),  # two corners: the pole and one more
+        ("180, 10\n-180, 10\n180, 20", "at least three"),  # ±180 is one meridian
         ("10, 0, 3\n11, 0\n11, 1", "one point per line"),
         ("200, 0\n11, 0\n11, 1", "within ±180"),
         ("0, 0\n1, 1\n1, 0\n0, 1", "crosses itself"),
@@ -42,3 +46,8 @@ def test_an_unusable_area_says_why(text, reason):
     with pytest.raises(areas.AreaError) as refused:
         areas.clean(text)
     assert reason in str(refused.value)
+
+
+def test_a_pole_is_one_corner_of_an_area():
+    ring = areas.clean("0, 90\n10, 0\n20, 0\n90, 90")
+    assert ring == [[[0, 90], [10, 0], [20, 0], [90, 90], [0, 90]]]

@@ -55,6 +55,9 @@ def test_bad_registrations_keep_the_form_and_change_nothing(client, session, mak
          "must not be your e-mail"),
         ({"password_again": "something else", "colleges": "1"}, "passwords differ"),
         ({}, "at least one college"),
+        ({"colleges": "abc"}, "Choose at least one college."),  # not an id: no college
+        ({"colleges": ""}, "Choose at least one college."),
+        ({"colleges": ["1", "abc"]}, "Choose colleges from the list."),
         ({"organization": "x", "colleges": "1"}, "organisation from the list"),
     ]
     count = len(session.exec(select(User)).all())

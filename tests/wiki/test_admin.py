@@ -1,8 +1,9 @@
 """Administration pages: users and roles, registrations, organisations and colleges, audit."""
 
+import pytest
 from sqlmodel import select
 
-from practices import accounts, organizations
+from practices import accounts, audit, organizations
 from practices.models import AuditEvent, College, Organization, Role, User
 
 
@@ -119,7 +120,7 @@ def test_colleges_have_pages_with_members_and_their_sheets(client, session, logi
         assert response.status_code == 303
     college = session.exec(select(College)).one()
     member = make_user(name="Dr Researcher")
-    accounts.set_colleges(session, member, [college.id])
+    accounts.set_colleges(session, member, [college.id], actor=None)
     session.commit()
     make_sheet("Biochar trials", author=member)
     client.post("/logout").close()
@@ -173,3 +174,84 @@ def test_a_rename_over_someone_elses_rename_is_refused(client, session, login, m
         assert 'value="Sahel Soil Network"' in response.text
     session.expire_all()
     assert session.get(Organization, organization.id).name == "Sahel Soil Network"
+
+
+@pytest.mark.parametrize("kind", ["organizations", "colleges"])
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u202e\u0301\ufeff", " \u200b "])
+def test_a_name_of_invisible_characters_is_refused_as_blank(client, session, login, make_user,
+                                                            kind, name):
+    login(make_user(Role.ADMIN))
+    with client.post(f"/admin/{kind}", data={"name": name}) as response:
+        assert response.status_code == 422 and "Give a name." in response.text
+    model = Organization if kind == "organizations" else College
+    assert session.exec(select(model)).all() == []
+
+
+def test_an_organisation_called_new_gets_an_address_the_wiki_does_not_use(client, session,
+                                                                          login, make_user):
+    login(make_user(Role.ADMIN))
+    with client.post("/admin/organizations", data={"name": "New"}) as response:
+        assert response.status_code == 303
+    assert session.exec(select(Organization.slug)).all() == ["new-2"]
+    with client.get("/organizations/new-2") as page:
+        assert page.status_code == 200
+
+
+@pytest.mark.parametrize("junk", ["abc", "2147483648", "-1"])
+def test_an_organisation_not_from_the_list_is_refused_and_changes_nothing(
+        client, session, login, make_user, make_organization, make_college, junk):
+    login(make_user(Role.ADMIN))
+    partner = make_organization()
+    user = make_user(organization=partner)
+    college = make_college(members=(user,))
+    with client.post(f"/admin/users/{user.id}", data={
+            "role": Role.MODERATOR, "organization": junk,
+            "colleges": str(college.id)}) as response:
+        assert response.status_code == 422
+        assert "Choose an organisation from the list." in response.text
+    session.expire_all()
+    user = session.get(User, user.id)
+    assert (user.organization_id, user.role) == (partner.id, Role.CONTRIBUTOR)
+    assert accounts.colleges_of(session, user) == [college]
+    assert audit.events_for(session, user) == []
+
+
+def test_the_empty_choice_removes_the_organisation(client, session, login, make_user,
+                                                   make_organization):
+    login(make_user(Role.ADMIN))
+    user = make_user(organization=make_organization())
+    with client.post(f"/admin/users/{user.id}", data={"organization": ""}) as response:
+        assert response.status_code == 303
+    session.expire_all()
+    assert session.get(User, user.id).organization_id is None
+
+
+@pytest.mark.parametrize("junk", ["abc", "", "2147483648"])
+def test_colleges_not_from_the_list_are_refused_and_change_nothing(
+        client, session, login, make_user, make_organization, make_college, junk):
+    login(make_user(Role.ADMIN))
+    partner, other = make_organization(), make_college()
+    user = make_user(organization=partner)
+    college = make_college(members=(user,))
+    with client.post(f"/admin/users/{user.id}", data={
+            "organization": str(partner.id), "colleges": [str(other.id), junk]}) as response:
+        assert response.status_code == 422
+        assert "Choose colleges from the list." in response.text
+    session.expire_all()
+    assert accounts.colleges_of(session, session.get(User, user.id)) == [college]
+
+
+def test_college_changes_are_in_the_audit_log(client, session, login, make_user,
+                                              make_organization, make_college):
+    admin = login(make_user(Role.ADMIN))
+    partner, other = make_organization(), make_college()
+    user = make_user(organization=partner)
+    college = make_college(members=(user,))
+    with client.post(f"/admin/users/{user.id}", data={
+            "organization": str(partner.id), "colleges": [str(other.id)]}) as response:
+        assert response.status_code == 303
+    session.expire_all()
+    (event,) = audit.events_for(session, user, ("user.colleges",))
+    assert event.actor_id == admin.id
+    assert (event.details["before"], event.details["after"]) == ([college.id], [other.id])
+    assert "changed the colleges" in client.get(f"/admin/users/{user.id}").text

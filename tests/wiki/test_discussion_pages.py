@@ -6,7 +6,7 @@ import re
 import pytest
 
 from practices import discussions, endorsements, sheets
-from practices.models import Role
+from practices.models import Comment, Role, Thread
 
 
 @pytest.fixture
@@ -86,7 +86,8 @@ def test_edit_history_hide_and_report(client, login, session, setting):
     session.commit()
     comment = discussions.comments_of(session, thread)[0].comment
     login(member)
-    client.post(f"/comments/{comment.id}/edit", data={"body": "First draft"}).close()
+    client.post(f"/comments/{comment.id}/edit",
+                data={"body": "First draft", "base_version": "0"}).close()
     history = client.get(f"/comments/{comment.id}/history").text
     assert "Frist draft" in history and "First draft" in history
     client.post("/logout").close()
@@ -186,3 +187,45 @@ def test_saving_a_comment_edited_meanwhile_shows_both_texts(client, login, sessi
     assert retried.status_code == 303
     history = client.get(f"/comments/{comment.id}/history").text
     assert "First words" in history and "Second words" in history
+
+
+@pytest.mark.parametrize("sent", [{"base_version": ""}, {"base_version": "abc"},
+                                  {"base_version": "99999999999"}, {}])
+def test_a_comment_edit_that_does_not_say_its_base_is_a_conflict(client, login, session,
+                                                                setting, sent):
+    _author, member, *_rest, sheet = setting
+    thread = discussions.start_thread(session, sheet, member, title="T", body="First words")
+    session.commit()
+    comment = discussions.comments_of(session, thread)[0].comment
+    login(member)
+    discussions.edit_comment(session, comment, member, "Second words")  # another window
+    session.commit()
+
+    late = client.post(f"/comments/{comment.id}/edit", data={"body": "My rewrite", **sent})
+
+    assert late.status_code == 409
+    assert "This comment was changed after you opened it" in late.text
+    assert "Second words" in late.text and "My rewrite" in late.text
+    assert re.search(r'name="base_version" value="1"', late.text)  # the one to save from
+    session.expire_all()
+    assert session.get(Comment, comment.id).body == "Second words"
+
+
+@pytest.mark.parametrize("action", ["close", ""])
+def test_an_unknown_thread_action_is_refused_and_changes_nothing(client, login, session,
+                                                                 setting, action):
+    _author, member, *_rest, sheet = setting
+    thread = discussions.start_thread(session, sheet, member, title="T", body="Open question")
+    session.commit()
+    login(member)
+    url = f"/practices/{sheet.slug}/discussion/{thread.id}/resolve"
+
+    refused = client.post(url, data={"action": action})
+
+    assert refused.status_code == 400
+    assert "This form asked for something the page does not offer." in refused.text
+    session.expire_all()
+    assert session.get(Thread, thread.id).resolved_at is None
+    assert client.post(url, data={"action": "resolve"}).status_code == 303
+    session.expire_all()
+    assert session.get(Thread, thread.id).resolved_at is not None

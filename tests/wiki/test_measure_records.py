@@ -208,3 +208,30 @@ def test_the_measures_list_shows_what_the_reader_may_see_with_its_exports(client
     login(manager)
     assert "Secret draft" in client.get("/measures/").text
     assert "Secret draft" in client.get("/measures.csv").text
+
+
+@pytest.mark.parametrize("sent", [{"base_revision": "abc"}, {"base_revision": "99999999999"},
+                                  {}])
+def test_a_revert_that_does_not_say_its_base_is_refused_and_saves_nothing(
+        client, session, partner, login, sent):
+    organization, manager, _moderator, _outsider = partner
+    measure = measures.create(session, organization, {"title": "Zai", "area_ha": 120},
+                              author=manager)
+    session.commit()
+    two_saves(session, measure, manager)
+    for standing in ("member-of-the-consortium", "partner-of-the-forum"):
+        profiles.revise(session, organization, {"standing": standing, "country": "BF"},
+                        author=manager, summary=standing)
+    session.commit()
+    login(manager)
+
+    for url in (f"/measures/{measure.id}/revert/1", f"/organizations/{organization.slug}/revert/1"):
+        refused = client.post(url, data=sent)
+        assert refused.status_code == 400, url
+        assert "did not say which revision the page showed" in refused.text
+
+    session.expire_all()
+    assert session.get(Measure, measure.id).area_ha == 150
+    assert len(measures.history(session, measure)) == 2
+    assert len(profiles.history(session, organization)) == 2
+    assert "Forum" in client.get(f"/organizations/{organization.slug}").text

@@ -48,6 +48,12 @@ def profile_form(**changes) -> dict:
     return form
 
 
+def base_of(client, organization) -> str:
+    """The revision the profile's edit form starts from, as a browser sends it back."""
+    form = client.get(f"/organizations/{organization.slug}/edit").text
+    return re.search(r'name="base_revision" value="(\d+)"', form).group(1)
+
+
 def test_a_manager_fills_in_the_profile_and_every_change_is_a_revision(
     client, session, partner, login
 ):
@@ -57,7 +63,8 @@ def test_a_manager_fills_in_the_profile_and_every_change_is_a_revision(
     response = client.post(
         f"/organizations/{organization.slug}/edit",
         data=profile_form(
-            colleges=[college.slug], description="We **restore** soils.<script>alert(1)</script>"
+            colleges=[college.slug], description="We **restore** soils.<script>alert(1)</script>",
+            base_revision=base_of(client, organization),
         ),
     )
     assert response.status_code == 303
@@ -68,7 +75,8 @@ def test_a_manager_fills_in_the_profile_and_every_change_is_a_revision(
     client.post(
         f"/organizations/{organization.slug}/edit",
         data=profile_form(
-            colleges=[college.slug], standing="partner-of-the-forum", edit_summary="now forum"
+            colleges=[college.slug], standing="partner-of-the-forum", edit_summary="now forum",
+            base_revision=base_of(client, organization),
         ),
     )
     history = client.get(f"/organizations/{organization.slug}/history").text
@@ -117,7 +125,8 @@ def test_the_logo_goes_through_the_upload_checks(client, partner, login):
     assert refused.status_code == 422 and "not a PNG, JPEG, GIF or WebP" in refused.text
     accepted = client.post(
         f"/organizations/{organization.slug}/edit",
-        data={**profile_form(colleges=[]), "logo": (io.BytesIO(png()), "logo.png")},
+        data={**profile_form(colleges=[], base_revision=base_of(client, organization)),
+              "logo": (io.BytesIO(png()), "logo.png")},
         content_type="multipart/form-data",
     )
     assert accepted.status_code == 303
@@ -386,3 +395,99 @@ def test_a_measure_located_by_an_area_is_drawn_on_the_map_and_its_hectares_compu
     assert [f["geometry"]["type"] for f in layer] == ["Polygon"]
     assert layer[0]["geometry"]["coordinates"][0][0] == [-1.5, 12.4]
     assert layer[0]["properties"] == {"id": measure.id, "name": "Bunds", "area_ha": measure.area_ha}
+
+
+@pytest.mark.parametrize("sent", [{"base_revision": "abc"}, {"base_revision": "99999999999"},
+                                  {}])
+def test_a_profile_edit_that_does_not_say_its_base_is_a_conflict_and_saves_nothing(
+        client, partner, login, sent):
+    organization, manager, _moderator = partner
+    login(manager)
+    first = client.post(f"/organizations/{organization.slug}/edit",
+                        data=profile_form(colleges=[], base_revision=base_of(client, organization)))
+    assert first.status_code == 303
+
+    late = client.post(f"/organizations/{organization.slug}/edit",
+                       data={**profile_form(colleges=[], description="Our own words."), **sent})
+
+    assert late.status_code == 409
+    assert "Someone saved this profile while you were editing it" in late.text
+    assert "Our own words." in late.text  # nothing typed is lost
+    assert f'name="base_revision" value="{base_of(client, organization)}"' in late.text
+    page = client.get(f"/organizations/{organization.slug}").text
+    assert "Our own words." not in page and "restore" in page
+
+
+def measure_form(**changes) -> dict:
+    return {"title": "Mulch", "status": "ongoing", "edition": "2019", "area_ha": "10",
+            **changes}
+
+
+def measure_base(client, measure) -> str:
+    form = client.get(f"/measures/{measure.id}/edit").text
+    return re.search(r'name="base_revision" value="(\d+)"', form).group(1)
+
+
+@pytest.mark.parametrize("sent", [{"base_revision": "abc"}, {"base_revision": ""}, {}])
+def test_a_measure_edit_that_does_not_say_its_base_is_a_conflict_and_saves_nothing(
+        client, session, partner, login, sent):
+    organization, manager, _moderator = partner
+    measure = measures.create(session, organization, {"title": "Mulch", "area_ha": 10},
+                              author=manager)
+    session.commit()
+    login(manager)
+    opened = measure_base(client, measure)
+    first = client.post(f"/measures/{measure.id}/edit",
+                        data=measure_form(area_ha="20", base_revision=opened))
+    assert first.status_code == 303
+
+    late = client.post(f"/measures/{measure.id}/edit", data={**measure_form(area_ha="30"), **sent})
+
+    assert late.status_code == 409
+    assert "Someone saved this measure while you were editing it" in late.text
+    assert 'value="30"' in late.text  # nothing typed is lost
+    assert f'name="base_revision" value="{measure_base(client, measure)}"' in late.text
+    session.expire_all()
+    assert session.get(Measure, measure.id).area_ha == 20
+
+
+def test_a_measure_form_refused_for_its_fields_keeps_the_base_it_was_sent_with(
+        client, session, partner, login):
+    """Brought up to date with the fields' errors, the base would let the corrected edit
+    overwrite what someone saved meanwhile."""
+    organization, manager, _moderator = partner
+    measure = measures.create(session, organization, {"title": "Mulch", "area_ha": 10},
+                              author=manager)
+    session.commit()
+    login(manager)
+    opened = measure_base(client, measure)
+    saved = client.post(f"/measures/{measure.id}/edit",
+                        data=measure_form(area_ha="20", base_revision=opened))
+    assert saved.status_code == 303
+
+    refused = client.post(f"/measures/{measure.id}/edit",
+                          data=measure_form(title="", area_ha="30", base_revision=opened))
+    assert refused.status_code == 422
+    assert f'name="base_revision" value="{opened}"' in refused.text
+    corrected = client.post(f"/measures/{measure.id}/edit",
+                            data=measure_form(area_ha="30", base_revision=opened))
+
+    assert corrected.status_code == 409
+    session.expire_all()
+    assert session.get(Measure, measure.id).area_ha == 20
+
+
+@pytest.mark.parametrize("action", ["promote", ""])
+def test_an_unknown_manager_action_is_refused_and_changes_nothing(
+        client, session, partner, make_user, login, action):
+    organization, _manager, moderator = partner
+    member = make_user(organization=organization)
+    login(moderator)
+
+    refused = client.post(f"/organizations/{organization.slug}/managers",
+                          data={"email": member.email, "action": action})
+
+    assert refused.status_code == 400
+    assert "This form asked for something the page does not offer." in refused.text
+    session.expire_all()
+    assert member.id not in {user.id for user in profiles.managers(session, organization)}

@@ -145,7 +145,9 @@ def test_gallery_changes_are_revisions_in_history_and_diff(client, session, edit
     assert client.get(f"/uploads/{first}").status_code == 200
     assert "Stone bunds across a bare slope" in client.get(
         f"/practices/{sheet.slug}/revisions/4").text
-    client.post(f"/practices/{sheet.slug}/revert/4", data={})
+    session.expire_all()
+    shown = session.get(sheets.Sheet, sheet.id).current_revision_id  # the page's base
+    client.post(f"/practices/{sheet.slug}/revert/4", data={"base_revision_id": shown})
     assert "Stone bunds across a bare slope" in client.get(f"/practices/{sheet.slug}").text
 
 

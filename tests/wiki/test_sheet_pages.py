@@ -112,7 +112,8 @@ def test_revert_from_history(client, login, make_user, make_sheet, session):
     sheets.revise(session, sheet, sheets.Content.checked(title="Hedgerows", body="Spam."),
                   author=make_user(), base_revision_id=sheet.current_revision_id)
     session.commit()
-    response = client.post(f"/practices/{sheet.slug}/revert/1")
+    response = client.post(f"/practices/{sheet.slug}/revert/1",
+                           data={"base_revision_id": sheet.current_revision_id})
     assert response.status_code == 303
     page = client.get(f"/practices/{sheet.slug}").text
     assert "Good text." in page and "Revision 3" in page
@@ -208,6 +209,28 @@ def test_invalid_new_address_is_refused_and_nothing_changes(client, login, make_
     assert "changed" not in client.get("/practices/mulch").text
 
 
+def test_an_address_the_wiki_uses_is_refused_and_nothing_changes(client, login, make_user,
+                                                                 make_sheet):
+    login(make_user(Role.MODERATOR))
+    sheet = make_sheet(title="Mulch", body="x")
+    form = client.get(f"/practices/{sheet.slug}/edit").text
+    response = client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Mulch", "body": "changed", "slug": "new",
+        "base_revision_id": base_revision(form), "action": "save"})
+    assert response.status_code == 422
+    assert "The address new is reserved for a page of the wiki" in response.text
+    assert 'id="slug-error"' in response.text
+    assert "changed" not in client.get("/practices/mulch").text
+    assert "New practice sheet" in client.get("/practices/new").text
+
+
+def test_a_sheet_titled_new_gets_an_address_of_its_own(client, login, make_user):
+    login(make_user())
+    response = client.post("/practices/new", data=dict(FORM, title="New"))
+    assert response.status_code == 303 and response.location.endswith("/practices/new-2")
+    assert "Keep residues on the soil." in client.get("/practices/new-2").text
+
+
 def test_unknown_vocabulary_code_is_refused(client, login, make_user):
     login(make_user())
     response = client.post("/practices/new", data=dict(FORM, agro_climatic_zones=["tundra"]))
@@ -255,6 +278,28 @@ def test_a_revert_from_a_page_older_than_the_sheet_is_refused(client, login, mak
 
     assert response.status_code == 303 and response.location.endswith("/history")
     assert "Someone saved the sheet meanwhile" in client.get(response.location).text
+    session.expire_all()
+    assert sheets.current_revision(session, sheet).body == "Spam removed by hand.\n"
+    assert len(sheets.history(session, sheet)) == 3
+
+
+@pytest.mark.parametrize("sent", [{"base_revision_id": "abc"}, {"base_revision_id": ""},
+                                  {"base_revision_id": "99999999999"}, {}])
+def test_a_revert_that_does_not_say_its_base_is_refused_and_saves_nothing(
+        client, login, make_user, make_sheet, session, sent):
+    login(make_user())
+    sheet = make_sheet(title="Hedgerows", body="Good text.")
+    sheets.revise(session, sheet, sheets.Content.checked(title="Hedgerows", body="Spam."),
+                  author=make_user(), base_revision_id=sheet.current_revision_id)
+    fixed = sheets.Content.checked(title="Hedgerows", body="Spam removed by hand.")
+    sheets.revise(session, sheet, fixed, author=make_user(),
+                  base_revision_id=sheet.current_revision_id)
+    session.commit()
+
+    response = client.post(f"/practices/{sheet.slug}/revert/1", data=sent)
+
+    assert response.status_code == 400
+    assert "did not say which revision the page showed" in response.text
     session.expire_all()
     assert sheets.current_revision(session, sheet).body == "Spam removed by hand.\n"
     assert len(sheets.history(session, sheet)) == 3

@@ -167,3 +167,11 @@ def test_csv_export_is_the_spreadsheet_format_and_imports_back(app, session, tmp
     after = {s["slug"]: s["revisions"][-1][1:5] for s in snapshot(session)}
     assert after == before
     assert sheets.find(session, "synthetic-terrace-6")[0].source_id == "wocat:technologies_6"
+
+
+def test_a_row_titled_new_gets_an_address_the_wiki_does_not_use(session, tmp_path):
+    path = tmp_path / "sheets.csv"
+    path.write_text("title,summary\nNew,A practice called New.\n", encoding="utf-8")
+    report = import_table(session, path)
+    assert report.counts["created"] == 1, report.results
+    assert session.exec(select(Sheet.slug)).all() == ["new-2"]
