@@ -55,7 +55,7 @@ def test_panel_shows_measured_change_as_per_mille_of_the_stock_before(client, ma
 def test_panel_says_when_tier_1_does_not_describe_the_practice(client, make_sheet):
     make_sheet(title="Stone lines", **{"carbon_note": "No factor for stone lines."})
     panel = panel_of(client.get("/practices/stone-lines").text)
-    assert "IPCC Tier 1 does not describe this practice." in panel
+    assert "No IPCC default." in panel
     assert "No factor for stone lines." in panel
 
 
