@@ -20,7 +20,7 @@ from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadHost, BadRequest
 from werkzeug.routing import IntegerConverter
 
 from wiki.errors import render_error
@@ -159,10 +159,21 @@ def refuse_unstorable_input():
     return render_error(400, message)
 
 
+def refuse_undecodable_host() -> None:
+    """A Host header that IDNA can encode but not decode (xn--a): werkzeug builds the
+    request's own URLs from it, so every page that needs one would fail. BadHost is
+    answered with a plain 400 (wiki.errors), as werkzeug does for a host it cannot encode."""
+    try:
+        request.host_url  # noqa: B018 - decoding it is the check
+    except UnicodeError:
+        raise BadHost() from None
+
+
 def init_app(app: Flask) -> None:
     """Call first in the factory: the converter must exist before any route is added, and
     the check must run before every other before_request function (sign-in included)."""
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.request_class = CheckedRequest
     app.json = CheckedJsonProvider(app)
+    app.before_request(refuse_undecodable_host)
     app.before_request(refuse_unstorable_input)

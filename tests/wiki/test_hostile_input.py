@@ -15,6 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
+from werkzeug.test import EnvironBuilder
 
 from practices import accounts, discussions, tokens
 from practices.fields import FIELDS
@@ -299,6 +300,17 @@ def test_a_host_header_that_is_not_a_host_name_is_a_400(client, host, path, answ
     response = client.get(path, headers={"Host": host})
     assert response.status_code == 400
     assert answer in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/practices/", "/static/wiki.css"])
+def test_a_host_that_cannot_be_decoded_is_a_400(app, path):
+    """xn--a encodes but does not decode: werkzeug's own test client cannot send it, so the
+    request goes to the app as a server would pass it."""
+    environ = EnvironBuilder(path=path, headers={"Host": "xn--a"}).get_environ()
+    answer = []
+    body = b"".join(app.wsgi_app(environ, lambda status, headers: answer.append(status)))
+    assert answer == ["400 BAD REQUEST"]
+    assert b"the Host header is not a valid host name" in body
 
 
 def test_a_nul_in_a_form_is_a_400_and_registers_nobody(client, session):
