@@ -33,7 +33,7 @@ RECORDS = 40
 SHEETS = 250
 KILLS = 2
 DEADLINE = 60.0  # seconds any one command may take before the test gives up on it
-SEED = random.randrange(2**32)
+SEED = int(os.environ.get("KILL_SEED") or random.randrange(2**32))  # KILL_SEED=n: a run again
 APPLICATION_NAME = f"killed-command-{os.getpid()}"
 
 
@@ -193,7 +193,10 @@ def _assert_database_free(database_url: str) -> None:
                 # A backend notices its client is gone when its statement ends: seconds
                 # more on a busy machine (the whole suite on 2 cores took over 10 s once).
                 assert _wait_for(lambda: not left(), timeout=DEADLINE), \
-                    f"seed {SEED}: the killed command's connections are still open"
+                    f"seed {SEED}: the killed command's connections are still open: " + \
+                    str(connection.execute(text(
+                        "SELECT pid, state, wait_event_type, wait_event, left(query, 200) "
+                        "FROM pg_stat_activity WHERE application_name = :name"), ours).all())
                 locks = connection.execute(text(
                     "SELECT count(*) FROM pg_locks JOIN pg_stat_activity USING (pid) "
                     "WHERE application_name = :name"), ours).scalar()
