@@ -428,18 +428,25 @@ def measure_base(client, measure) -> str:
     return re.search(r'name="base_revision" value="(\d+)"', form).group(1)
 
 
-@pytest.mark.parametrize("sent", [{"base_revision": "abc"}, {"base_revision": ""}, {}])
-def test_a_measure_edit_that_does_not_say_its_base_is_a_conflict_and_saves_nothing(
-        client, session, partner, login, sent):
+def measure_saved_by_someone_else(client, session, partner, login) -> tuple[Measure, str]:
+    """A measure whose edit form was opened at revision `opened`, then saved (area 20 ha)
+    from another copy of that form."""
     organization, manager, _moderator = partner
     measure = measures.create(session, organization, {"title": "Mulch", "area_ha": 10},
                               author=manager)
     session.commit()
     login(manager)
     opened = measure_base(client, measure)
-    first = client.post(f"/measures/{measure.id}/edit",
+    saved = client.post(f"/measures/{measure.id}/edit",
                         data=measure_form(area_ha="20", base_revision=opened))
-    assert first.status_code == 303
+    assert saved.status_code == 303
+    return measure, opened
+
+
+@pytest.mark.parametrize("sent", [{"base_revision": "abc"}, {"base_revision": ""}, {}])
+def test_a_measure_edit_that_does_not_say_its_base_is_a_conflict_and_saves_nothing(
+        client, session, partner, login, sent):
+    measure, _opened = measure_saved_by_someone_else(client, session, partner, login)
 
     late = client.post(f"/measures/{measure.id}/edit", data={**measure_form(area_ha="30"), **sent})
 
@@ -455,15 +462,7 @@ def test_a_measure_form_refused_for_its_fields_keeps_the_base_it_was_sent_with(
         client, session, partner, login):
     """Brought up to date with the fields' errors, the base would let the corrected edit
     overwrite what someone saved meanwhile."""
-    organization, manager, _moderator = partner
-    measure = measures.create(session, organization, {"title": "Mulch", "area_ha": 10},
-                              author=manager)
-    session.commit()
-    login(manager)
-    opened = measure_base(client, measure)
-    saved = client.post(f"/measures/{measure.id}/edit",
-                        data=measure_form(area_ha="20", base_revision=opened))
-    assert saved.status_code == 303
+    measure, opened = measure_saved_by_someone_else(client, session, partner, login)
 
     refused = client.post(f"/measures/{measure.id}/edit",
                           data=measure_form(title="", area_ha="30", base_revision=opened))
