@@ -137,7 +137,7 @@ def index():
 @bp.post("/imports/upload")
 @login_required
 def upload():
-    from practices.importers import native, sources, sync  # on first use (issue 12)
+    from practices.importers import sync  # on first use (issue 12)
 
     user = acting_user()
     require(policy.can_import(user))
@@ -156,7 +156,7 @@ def upload():
     try:
         report = execute(session, kind, path, user=user, dry_run=True, keep_results=True,
                          label=upload.filename)
-    except (native.NotAnExport, sources.SourceError, ValueError, KeyError) as unreadable:
+    except unreadable_file_errors() as unreadable:
         report = sync.Report(None, error=str(unreadable), status=ImportRunStatus.FAILED)
     if report.status == ImportRunStatus.FAILED:  # the file as a whole is unreadable
         path.unlink(missing_ok=True)
@@ -187,11 +187,12 @@ def confirm():
     return redirect(url_for(".run_page", run_id=run.id), 303)
 
 
-def _unreadable(error: Exception) -> bool:
-    """The file cannot be imported (its reason is shown), as opposed to a bug."""
-    from practices.importers import native, sources
+def unreadable_file_errors() -> tuple[type[Exception], ...]:
+    """What an import raises when the file cannot be imported (its reason is shown to who
+    sent it), as opposed to a bug."""
+    from practices.importers import native, sources  # on first use (issue 12)
 
-    return isinstance(error, (native.NotAnExport, sources.SourceError, ValueError, KeyError))
+    return native.NotAnExport, sources.SourceError, ValueError, KeyError
 
 
 def start_in_background(app, run_id: int, kind: str, path: Path, user_id: int,
@@ -203,7 +204,7 @@ def start_in_background(app, run_id: int, kind: str, path: Path, user_id: int,
             try:
                 execute(session, kind, path, user=user, dry_run=False, run=run, label=label)
             except Exception as crashed:  # the run page must say so, not spin forever
-                if _unreadable(crashed):  # the file's fault: its reason is enough
+                if isinstance(crashed, unreadable_file_errors()):  # the file's fault
                     app.logger.warning("import run %s failed: %s", run_id, crashed)
                 else:
                     app.logger.exception("import run %s failed", run_id)

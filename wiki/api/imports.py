@@ -49,7 +49,6 @@ def start_import():
     GET /imports/{run_id} follows it. Records are matched on their source id: new ones are
     created, newer ones update their sheet, sheets edited here since are kept as conflicts.
     """
-    from practices.importers import native, sources  # on first use (issue 12)
 
     user = acting_user()
     if not policy.can_import(user):
@@ -65,7 +64,7 @@ def start_import():
         try:
             report = imports.execute(get_session(), kind, path, user=user, dry_run=True,
                                      keep_results=True, label=label)
-        except (native.NotAnExport, sources.SourceError, ValueError, KeyError) as unreadable:
+        except imports.unreadable_file_errors() as unreadable:
             raise ApiError(422, _("This cannot be imported: %(reason)s",
                                   reason=str(unreadable)), code="not_importable") from None
         finally:
