@@ -196,13 +196,18 @@ def test_unknown_page_is_a_friendly_404(client):
     assert response.status_code == 404 and "no sheet called" in response.text.lower()
 
 
-def test_invalid_new_address_is_refused_and_nothing_changes(client, login, make_user, make_sheet):
-    login(make_user())
+def save_mulch_at(client, make_sheet, slug: str):
+    """A sheet "Mulch" saved from its edit form with its body changed and the address `slug`."""
     sheet = make_sheet(title="Mulch", body="x")
     form = client.get(f"/practices/{sheet.slug}/edit").text
-    response = client.post(f"/practices/{sheet.slug}/edit", data={
-        "title": "Mulch", "body": "changed", "slug": "Not a slug!",
+    return client.post(f"/practices/{sheet.slug}/edit", data={
+        "title": "Mulch", "body": "changed", "slug": slug,
         "base_revision_id": base_revision(form), "action": "save"})
+
+
+def test_invalid_new_address_is_refused_and_nothing_changes(client, login, make_user, make_sheet):
+    login(make_user())
+    response = save_mulch_at(client, make_sheet, "Not a slug!")
     assert response.status_code == 422
     assert "lower-case letters, digits and hyphens" in response.text
     assert client.get("/practices/mulch").status_code == 200
@@ -212,11 +217,7 @@ def test_invalid_new_address_is_refused_and_nothing_changes(client, login, make_
 def test_an_address_the_wiki_uses_is_refused_and_nothing_changes(client, login, make_user,
                                                                  make_sheet):
     login(make_user(Role.MODERATOR))
-    sheet = make_sheet(title="Mulch", body="x")
-    form = client.get(f"/practices/{sheet.slug}/edit").text
-    response = client.post(f"/practices/{sheet.slug}/edit", data={
-        "title": "Mulch", "body": "changed", "slug": "new",
-        "base_revision_id": base_revision(form), "action": "save"})
+    response = save_mulch_at(client, make_sheet, "new")
     assert response.status_code == 422
     assert "The address new is reserved for a page of the wiki" in response.text
     assert 'id="slug-error"' in response.text
